@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* child.c - the sandbox side: new namespaces, private mounts, /sys,
+ * hostname, lo and eth0, then exec of the command.
+ *
+ * Runs in the forked child. Errors are printed here, as one line, and end
+ * the child with 125 (setup), 126 or 127 (exec), which nsrun passes on.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "etc.h"
+#include "netsetup/netsetup.h"
+#include "nsrun.h"
+
+/* lo is always ifindex 1 in a new network namespace (LOOPBACK_IFINDEX). */
+#define LO_IFINDEX 1
+
+static void enter_namespaces(int ready_fd)
+{
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS))
+		die_err(-errno, "creating namespaces");
+	/* The parent may now create the veth peer in our namespace. */
+	if (write(ready_fd, "R", 1) != 1)
+		die_err(-errno, "signalling the parent");
+	close(ready_fd);
+}
+
+/* Nothing mounted inside leaks to the host, and /sys shows our own
+ * network devices: a sysfs mounted in a network namespace shows that
+ * namespace's /sys/class/net.
+ */
+static void setup_mounts(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die_err(-errno, "making mounts private");
+	if (mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL))
+		die_err(-errno, "mounting /sys");
+}
+
+static void setup_lo(struct nl_sock *rt)
+{
+	int err = link_set_up(rt, LO_IFINDEX);
+
+	if (err)
+		die_nl(rt, err, "bringing up lo");
+}
+
+static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
+{
+	char addr[INET_ADDRSTRLEN];
+	int idx, err;
+
+	idx = (int)if_nametoindex("eth0");
+	if (!idx)
+		die_err(-errno, "finding eth0");
+	err = link_set_up(rt, idx);
+	if (err)
+		die_nl(rt, err, "bringing up eth0");
+	err = addr_add(rt, idx, c->addr, c->prefix);
+	if (err) {
+		inet_ntop(AF_INET, &c->addr, addr, sizeof(addr));
+		die_nl(rt, err, "adding %s/%d to eth0", addr, c->prefix);
+	}
+	err = route_add_default(rt, idx, c->gateway);
+	if (err) {
+		inet_ntop(AF_INET, &c->gateway, addr, sizeof(addr));
+		die_nl(rt, err, "adding the default route via %s", addr);
+	}
+}
+
+/* Reads a small file whole; "" when it cannot be read. */
+static void read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, size - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+static void build_resolv(const struct options *o, char *out, size_t size)
+{
+	static char host[4096], upstream[4096];
+	struct resolv_in in = { .host = host, .upstream = upstream,
+				.dns = o->dns, .ndns = o->ndns };
+	int dropped;
+
+	read_small("/etc/resolv.conf", host, sizeof(host));
+	read_small("/run/systemd/resolve/resolv.conf", upstream,
+		   sizeof(upstream));
+	if (resolv_build(&in, out, size, &dropped) < 0)
+		die("building resolv.conf: the host's file is too long");
+	if (dropped)
+		warn("the host's resolvers listen on its loopback only, out of "
+		     "the sandbox's reach; use --dns to name one");
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t len = strlen(text);
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		die_err(-errno, "writing %s", path);
+	close(fd);
+}
+
+/* Bind-mounts @src over @dst; a host without @dst gets no file, because
+ * creating one would change the host.
+ */
+static void bind_file(const char *src, const char *dst)
+{
+	if (mount(src, dst, NULL, MS_BIND, NULL) == 0)
+		return;
+	if (errno == ENOENT)
+		warn("%s is missing on the host; the sandbox has none", dst);
+	else
+		die_err(-errno, "mounting %s", dst);
+}
+
+/* Writes resolv.conf and hosts to a tmpfs of our own mount namespace and
+ * binds them over /etc: nothing is written on the host. The tmpfs is
+ * mounted on /sys for a moment, the one directory we know exists and own,
+ * and detached at once: the bind mounts keep it alive.
+ */
+static void install_etc(const char *resolv, const char *hosts)
+{
+	if (mount("tmpfs", "/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=64k,mode=0755"))
+		die_err(-errno, "mounting a tmpfs for /etc files");
+	write_file("/sys/resolv.conf", resolv);
+	write_file("/sys/hosts", hosts);
+	bind_file("/sys/resolv.conf", "/etc/resolv.conf");
+	bind_file("/sys/hosts", "/etc/hosts");
+	if (umount2("/sys", MNT_DETACH))
+		die_err(-errno, "unmounting the tmpfs for /etc files");
+}
+
+/* Blocks until the host side is ready; EOF means the parent gave up. */
+static void read_netconf(int conf_fd, struct netconf *c)
+{
+	ssize_t n;
+
+	do {
+		n = read(conf_fd, c, sizeof(*c));
+	} while (n < 0 && errno == EINTR);
+	if (n != sizeof(*c))
+		_exit(EXIT_SETUP);
+	close(conf_fd);
+}
+
+static void set_identity(const struct options *o)
+{
+	if (o->user[0] && initgroups(o->user, o->gid))
+		die_err(-errno, "--user: setting supplementary groups");
+	if (!o->user[0] && setgroups(0, NULL))
+		die_err(-errno, "--user: dropping supplementary groups");
+	if (setgid(o->gid) || setuid(o->uid))
+		die_err(-errno, "--user: changing identity");
+}
+
+static void set_process(const struct options *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nenv; i++) {
+		if (strchr(o->env[i], '='))
+			putenv(o->env[i]);
+	}
+	if (o->workdir && chdir(o->workdir))
+		die_err(-errno, "--workdir \"%s\"", o->workdir);
+	if (o->user_given)
+		set_identity(o);
+}
+
+/**
+ * exec_command() - exec @argv, or print why not and exit 126 or 127
+ * @argv:	command and arguments; searched in PATH
+ */
+void exec_command(char **argv)
+{
+	int err;
+
+	execvp(argv[0], argv);
+	err = errno;
+	fprintf(stderr, "nsrun: %s: %s\n", argv[0], strerror(err));
+	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
+/**
+ * child_run() - the sandbox side of a launch; never returns
+ * @o:		options
+ * @ready_fd:	pipe to the parent, written once the namespaces exist
+ * @conf_fd:	pipe from the parent, carrying struct netconf
+ *
+ * What needs no host help is done while the parent works on the host side.
+ */
+void child_run(const struct options *o, int ready_fd, int conf_fd)
+{
+	char resolv[4096], hosts[512];
+	struct nl_sock rt;
+	struct netconf conf;
+	int err;
+
+	enter_namespaces(ready_fd);
+	setup_mounts();
+	build_resolv(o, resolv, sizeof(resolv));
+	if (sethostname(o->hostname, strlen(o->hostname)))
+		die_err(-errno, "setting the hostname");
+	err = nl_open(&rt, NETLINK_ROUTE);
+	if (err)
+		die_err(err, "opening rtnetlink");
+	setup_lo(&rt);
+	read_netconf(conf_fd, &conf);
+	if (!o->net_none)
+		setup_eth0(&rt, &conf);
+	nl_close(&rt);
+	if (hosts_build(o->hostname, conf.addr, hosts, sizeof(hosts)) < 0)
+		die("building /etc/hosts");
+	install_etc(resolv, hosts);
+	set_process(o);
+	exec_command(o->argv);
+}

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* host.c - the host side of a launch: bridge, address, host ports, the
+ * sandbox's nftables table, and the veth pair.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <net/if.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nat/nat.h"
+#include "netsetup/netsetup.h"
+#include "nsrun.h"
+
+/**
+ * struct bridge - the bridge a sandbox is plugged into
+ * @ifindex:	its interface index
+ * @net:	subnet (network address)
+ * @prefix:	prefix length
+ * @gateway:	the bridge's own address, the sandboxes' default gateway
+ */
+struct bridge {
+	int ifindex;
+	struct in_addr net;
+	int prefix;
+	struct in_addr gateway;
+};
+
+static void open_sockets(struct host *h)
+{
+	int err;
+
+	err = nl_open(&h->nft, NETLINK_NETFILTER);
+	if (err)
+		die_err(err, "opening nf_tables netlink");
+	err = nl_open(&h->rt, NETLINK_ROUTE);
+	if (err)
+		die_err(err, "opening rtnetlink");
+}
+
+/* Creates the bridge, or finds the one another nsrun (or the admin) made. */
+static int bridge_index(struct host *h, const char *name)
+{
+	struct link_info li;
+	int err;
+
+	err = link_get(&h->rt, name, &li);
+	if (err == -ENODEV) {
+		err = link_add_bridge(&h->rt, name);
+		if (err && err != -EEXIST)
+			die_nl(&h->rt, err, "creating bridge %s", name);
+		step("created bridge %s", name);
+		err = link_get(&h->rt, name, &li);
+	}
+	if (err)
+		die_nl(&h->rt, err, "reading bridge %s", name);
+	if (strcmp(li.kind, "bridge"))
+		die("--bridge \"%s\": the interface exists and is not a bridge",
+		    name);
+	if (!li.up && (err = link_set_up(&h->rt, li.ifindex)))
+		die_nl(&h->rt, err, "bringing up bridge %s", name);
+	return li.ifindex;
+}
+
+/* A bridge with an address defines the subnet; one without gets the
+ * gateway address of --subnet (or the default).
+ */
+static void bridge_subnet(struct host *h, const struct options *o,
+			  struct bridge *br)
+{
+	char have[INET_ADDRSTRLEN];
+	int err;
+
+	err = addr_get_first(&h->rt, br->ifindex, &br->gateway, &br->prefix);
+	if (err == -ENOENT) {
+		br->net = o->subnet;
+		br->prefix = o->prefix;
+		br->gateway = subnet_host(o->subnet, 1);
+		err = addr_add(&h->rt, br->ifindex, br->gateway, br->prefix);
+		if (err && err != -EEXIST)
+			die_nl(&h->rt, err, "adding the gateway address to %s",
+			       o->bridge);
+		return;
+	}
+	if (err)
+		die_nl(&h->rt, err, "reading the address of %s", o->bridge);
+	br->net.s_addr = br->gateway.s_addr & htonl(subnet_mask(br->prefix));
+	inet_ntop(AF_INET, &br->gateway, have, sizeof(have));
+	if (o->subnet_given && (br->net.s_addr != o->subnet.s_addr ||
+				br->prefix != o->prefix))
+		die("--subnet: bridge %s already has %s/%d", o->bridge, have,
+		    br->prefix);
+}
+
+static void setup_bridge(struct host *h, const struct options *o,
+			 struct bridge *br)
+{
+	char buf[128];
+	int err;
+
+	br->ifindex = bridge_index(h, o->bridge);
+	bridge_subnet(h, o, br);
+	/* Forwarding is what the bridge is for: podman does the same. */
+	err = sysctl_ensure("/proc/sys/net/ipv4/ip_forward", "1");
+	if (err)
+		die_err(err, "enabling net.ipv4.ip_forward");
+	if (o->nports) {
+		/* 127.0.0.1:PORT is DNATed to the bridge: the kernel drops
+		 * a loopback source leaving on it unless route_localnet.
+		 */
+		snprintf(buf, sizeof(buf),
+			 "/proc/sys/net/ipv4/conf/%s/route_localnet", o->bridge);
+		err = sysctl_ensure(buf, "1");
+		if (err)
+			die_err(err, "enabling route_localnet on %s", o->bridge);
+	}
+	step("bridge %s ready", o->bridge);
+}
+
+/* An accept in our table cannot overrule a drop elsewhere: say so. */
+static void warn_forward_drop(struct host *h, const char *bridge)
+{
+	struct nat_drop d;
+
+	if (nat_find_forward_drop(&h->nft, &d) != 1)
+		return;
+	if (d.family == NFPROTO_IPV4 && !strcmp(d.table, "filter"))
+		warn("table ip filter chain %s drops forwarded packets by "
+		     "policy; sandboxes on %s need: iptables -I %s -i %s -j "
+		     "ACCEPT && iptables -I %s -o %s -j ACCEPT", d.chain,
+		     bridge, d.chain, bridge, d.chain, bridge);
+	else
+		warn("table %s %s chain %s drops forwarded packets by policy; "
+		     "sandboxes on %s need: nft insert rule %s %s %s iifname "
+		     "%s accept && nft insert rule %s %s %s oifname %s accept",
+		     d.family == NFPROTO_INET ? "inet" : "ip", d.table, d.chain,
+		     bridge, d.family == NFPROTO_INET ? "inet" : "ip", d.table,
+		     d.chain, bridge, d.family == NFPROTO_INET ? "inet" : "ip",
+		     d.table, d.chain, bridge);
+}
+
+/**
+ * struct holder - looking for the running sandbox that publishes a port
+ * @pm:		the mapping asked for
+ * @port:	the host port that was taken
+ * @name:	the holder's name, "" when none is found
+ */
+struct holder {
+	const struct port_map *pm;
+	uint16_t port;
+	char name[NAME_MAX_LEN + 1];
+};
+
+static int find_holder(const struct record *r, void *data)
+{
+	struct holder *hd = data;
+	const struct port_map *p;
+	size_t i;
+
+	for (i = 0; i < r->nports; i++) {
+		p = &r->ports[i];
+		if (p->proto == hd->pm->proto && hd->port >= p->host_port &&
+		    hd->port - p->host_port < p->count) {
+			snprintf(hd->name, sizeof(hd->name), "%s", r->name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void port_taken(struct host *h, const struct port_map *pm,
+		       uint16_t port, int err)
+{
+	struct holder hd = { .pm = pm, .port = port };
+
+	if (err == -EADDRNOTAVAIL)
+		die("publish %s: host address %s is not an address of this "
+		    "host", port_map_proto(pm), inet_ntoa(pm->host_addr));
+	if (err != -EADDRINUSE)
+		die_err(err, "publish: reserving host port %u/%s", port,
+			port_map_proto(pm));
+	records_each(&h->nft, find_holder, &hd);
+	if (hd.name[0])
+		die("publish: host port %u/%s is already published by "
+		    "sandbox \"%s\"", port, port_map_proto(pm), hd.name);
+	die("publish: host port %u/%s is already in use on the host", port,
+	    port_map_proto(pm));
+}
+
+/* Binds one socket per host port, as docker does: the kernel then keeps
+ * any other sandbox or host process off the port while we run, and frees
+ * it the moment we exit, however we exit.
+ */
+static int bind_port(const struct port_map *pm, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr = pm->host_addr,
+				  .sin_port = htons(port) };
+	int type = pm->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	int fd, err;
+
+	fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void reserve_ports(struct host *h, const struct options *o)
+{
+	size_t i, total = 0;
+	uint16_t k;
+	int fd;
+
+	for (i = 0; i < o->nports; i++)
+		total += o->ports[i].count;
+	h->port_fds = calloc(total ? total : 1, sizeof(*h->port_fds));
+	if (!h->port_fds)
+		die_err(-ENOMEM, "publish");
+	for (i = 0; i < o->nports; i++) {
+		const struct port_map *pm = &o->ports[i];
+
+		for (k = 0; k < pm->count; k++) {
+			fd = bind_port(pm, (uint16_t)(pm->host_port + k));
+			if (fd < 0)
+				port_taken(h, pm, (uint16_t)(pm->host_port + k),
+					   fd);
+			h->port_fds[h->nport_fds++] = fd;
+		}
+	}
+	if (total)
+		step("reserved %zu host ports", total);
+}
+
+static int take_lock(void)
+{
+	int fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		die_err(-errno, "opening %s", LOCK_FILE);
+	while (flock(fd, LOCK_EX)) {
+		if (errno != EINTR)
+			die_err(-errno, "locking %s", LOCK_FILE);
+	}
+	return fd;
+}
+
+/**
+ * struct used_addrs - addresses of the running sandboxes
+ * @addrs:	host-order addresses
+ * @n:		entries used
+ * @size:	entries allocated
+ * @name:	name of the sandbox being launched, checked for clashes
+ * @clash:	a running sandbox has that name
+ */
+struct used_addrs {
+	uint32_t *addrs;
+	size_t n, size;
+	const char *name;
+	int clash;
+};
+
+static int collect_addr(const struct record *r, void *data)
+{
+	struct used_addrs *u = data;
+	uint32_t *grown;
+
+	if (!strcmp(r->name, u->name))
+		u->clash = 1;
+	if (u->n == u->size) {
+		u->size = u->size ? 2 * u->size : 64;
+		grown = realloc(u->addrs, u->size * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		u->addrs = grown;
+	}
+	u->addrs[u->n++] = ntohl(r->addr.s_addr);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The lowest host address after the gateway that no sandbox holds. */
+static struct in_addr lowest_free(const struct used_addrs *u,
+				  const struct bridge *br)
+{
+	uint32_t a = ntohl(br->net.s_addr) + 2;
+	uint32_t last = ntohl(br->net.s_addr) | ~subnet_mask(br->prefix);
+	struct in_addr free_addr = { 0 };
+	size_t i;
+
+	for (i = 0; i < u->n && a < last; i++) {
+		if (u->addrs[i] == a)
+			a++;
+		else if (u->addrs[i] > a)
+			break;
+	}
+	if (a < last)
+		free_addr.s_addr = htonl(a);
+	return free_addr;
+}
+
+static struct in_addr choose_addr(struct host *h, const struct options *o,
+				  const struct bridge *br)
+{
+	struct used_addrs u = { .name = o->name };
+	struct in_addr addr = o->ip;
+	char buf[INET_ADDRSTRLEN];
+	size_t i;
+	int err;
+
+	err = records_each(&h->nft, collect_addr, &u);
+	if (err)
+		die_nl(&h->nft, err, "reading the running sandboxes");
+	if (u.clash)
+		die("--name \"%s\": a sandbox of that name is running", o->name);
+	qsort(u.addrs, u.n, sizeof(*u.addrs), cmp_u32);
+	if (!o->ip_given)
+		addr = lowest_free(&u, br);
+	inet_ntop(AF_INET, &addr, buf, sizeof(buf));
+	if (!addr.s_addr)
+		die("no free address left in %s", o->bridge);
+	if (!subnet_contains(br->net, br->prefix, addr) ||
+	    addr.s_addr == br->gateway.s_addr)
+		die("--ip \"%s\": not a free host address of %s's subnet", buf,
+		    o->bridge);
+	for (i = 0; o->ip_given && i < u.n; i++) {
+		if (u.addrs[i] == ntohl(addr.s_addr))
+			die("--ip \"%s\": in use by a running sandbox", buf);
+	}
+	free(u.addrs);
+	return addr;
+}
+
+static void create_table(struct host *h, const struct options *o,
+			 pid_t child, const struct bridge *br)
+{
+	struct nat_port ports[MAX_PUBLISH];
+	struct record r = { .pid = child, .addr = h->conf.addr };
+	struct nat_sandbox sb = { .name = o->name, .bridge = o->bridge,
+				  .addr = h->conf.addr, .subnet = br->net,
+				  .prefix = br->prefix, .ports = ports,
+				  .nports = o->nports, .net = !o->net_none };
+	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
+	uint8_t udata[RECORD_MAX];
+	size_t i;
+	int err;
+
+	for (i = 0; i < o->nports; i++) {
+		const struct port_map *pm = &o->ports[i];
+
+		ports[i] = (struct nat_port){ pm->proto, pm->host_addr,
+					      pm->host_port, pm->port,
+					      pm->count };
+		if (i < RECORD_PORTS)
+			r.ports[r.nports++] = *pm;
+	}
+	r.more_ports = o->nports > RECORD_PORTS;
+	snprintf(r.name, sizeof(r.name), "%s", o->name);
+	if (!o->net_none)
+		snprintf(r.bridge, sizeof(r.bridge), "%s", o->bridge);
+	r.start = (uint64_t)time(NULL);
+	record_command(&r, o->argv);
+	snprintf(table, sizeof(table), TABLE_PREFIX "%s", o->name);
+	sb.table = table;
+	sb.userdata = udata;
+	sb.userdata_len = (size_t)record_encode(&r, udata, sizeof(udata));
+	err = nat_create(&h->nft, &sb);
+	if (err == -EEXIST)
+		die("--name \"%s\": a sandbox of that name is running", o->name);
+	if (err == -EOPNOTSUPP || err == -EINVAL)
+		die_nl(&h->nft, err, "creating table %s (nsrun needs Linux "
+		       "5.13 or later for nftables owner tables with userdata)",
+		       table);
+	if (err)
+		die_nl(&h->nft, err, "creating table %s", table);
+	step("created table %s", table);
+}
+
+static void wait_ready(pid_t child, int ready_fd)
+{
+	char c;
+	ssize_t n;
+
+	do {
+		n = read(ready_fd, &c, 1);
+	} while (n < 0 && errno == EINTR);
+	/* The child printed why it could not create its namespaces. */
+	if (n != 1)
+		exit(EXIT_SETUP);
+	(void)child;
+}
+
+static void create_veth(struct host *h, const struct options *o, pid_t child,
+			const struct bridge *br)
+{
+	char name[IFNAMSIZ];
+	struct link_info li;
+	int err;
+
+	/* Unique while the child lives: pids are not reused before. */
+	snprintf(name, sizeof(name), "nsrv%d", (int)child);
+	err = link_add_veth(&h->rt, name, br->ifindex, "eth0", child);
+	if (err)
+		die_nl(&h->rt, err, "creating veth %s", name);
+	err = link_get(&h->rt, name, &li);
+	if (err)
+		die_nl(&h->rt, err, "reading veth %s", name);
+	/* br_netfilter sends a DNATed frame back out of the port it came in
+	 * by: without hairpin a sandbox cannot reach its own published port.
+	 */
+	err = link_set_port(&h->rt, li.ifindex);
+	if (err)
+		die_nl(&h->rt, err, "setting hairpin mode on %s", name);
+	step("created veth %s in %s", name, o->bridge);
+}
+
+/**
+ * host_setup() - do the host side of a launch, or exit 125 saying why
+ * @h:		filled in; h->nft must stay open while the sandbox runs
+ * @o:		options
+ * @child:	the child, which unshares its namespaces
+ * @ready_fd:	readable once the child's namespaces exist
+ */
+void host_setup(struct host *h, const struct options *o, pid_t child,
+		int ready_fd)
+{
+	struct bridge br = { 0 };
+	int lock;
+
+	open_sockets(h);
+	if (!o->net_none) {
+		setup_bridge(h, o, &br);
+		warn_forward_drop(h, o->bridge);
+		reserve_ports(h, o);
+	}
+	lock = take_lock();
+	if (!o->net_none)
+		h->conf.addr = choose_addr(h, o, &br);
+	create_table(h, o, child, &br);
+	close(lock);
+	step("allocated %s", inet_ntoa(h->conf.addr));
+	h->conf.gateway = br.gateway;
+	h->conf.prefix = br.prefix;
+	wait_ready(child, ready_fd);
+	if (!o->net_none)
+		create_veth(h, o, child, &br);
+	nl_close(&h->rt);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* netsetup.h - rtnetlink through libmnl: bridge, veth, link state,
+ * addresses, routes, sysctls.
+ *
+ * Every function returns 0 (or a value >= 0) on success and -errno on
+ * failure; the kernel's extended-ack text is then in nl_err_msg(s). Nothing
+ * here prints or exits. The link_build_*() and friends only build a message
+ * into a caller's buffer (at least NL_SEND_BUF bytes) so unit tests can
+ * parse it back without root.
+ */
+#ifndef NSRUN_NETSETUP_H
+#define NSRUN_NETSETUP_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+
+#include "../nl.h"
+
+/* --- link.c --- */
+
+struct nlmsghdr *link_build_bridge(void *buf, const char *name);
+struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
+				 const char *peer, pid_t peer_pid);
+struct nlmsghdr *link_build_up(void *buf, int ifindex);
+struct nlmsghdr *link_build_port(void *buf, int ifindex);
+
+int link_add_bridge(struct nl_sock *s, const char *name);
+int link_add_veth(struct nl_sock *s, const char *name, int master,
+		  const char *peer, pid_t peer_pid);
+int link_set_up(struct nl_sock *s, int ifindex);
+int link_set_port(struct nl_sock *s, int ifindex);
+
+/**
+ * struct link_info - what link_get() reports about one interface
+ * @ifindex:	interface index
+ * @kind:	IFLA_INFO_KIND ("bridge", "veth", ...), "" when none
+ * @up:		IFF_UP is set
+ */
+struct link_info {
+	int ifindex;
+	char kind[16];
+	int up;
+};
+
+int link_get(struct nl_sock *s, const char *name, struct link_info *info);
+
+/* --- addr.c --- */
+
+struct nlmsghdr *addr_build_add(void *buf, int ifindex, struct in_addr addr,
+				int prefix);
+struct nlmsghdr *route_build_default(void *buf, int ifindex,
+				     struct in_addr gateway);
+
+int addr_add(struct nl_sock *s, int ifindex, struct in_addr addr, int prefix);
+int addr_get_first(struct nl_sock *s, int ifindex, struct in_addr *addr,
+		   int *prefix);
+int route_add_default(struct nl_sock *s, int ifindex, struct in_addr gateway);
+
+/* --- sysctl.c --- */
+
+int sysctl_read(const char *path, char *buf, size_t size);
+int sysctl_ensure(const char *path, const char *value);
+
+#endif /* NSRUN_NETSETUP_H */

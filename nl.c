@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nl.c - libmnl socket, request/ack and extended-ack helpers shared by
+ * netsetup/ and nat/.
+ *
+ * Every request carries NLM_F_ACK and is answered before the next one is
+ * sent, so one receive loop serves plain requests, gets and dumps. The
+ * kernel's extended-ack text (NETLINK_EXT_ACK) is kept in the socket so the
+ * caller can print it next to the errno.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static int set_flag(struct nl_sock *s, int opt)
+{
+	int one = 1;
+
+	if (mnl_socket_setsockopt(s->mnl, opt, &one, sizeof(one)) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * nl_open() - open and bind a netlink socket in the current network namespace
+ * @s:		socket to fill
+ * @bus:	NETLINK_ROUTE or NETLINK_NETFILTER
+ *
+ * The socket acts in the namespace it was created in, for its whole life.
+ * It is close-on-exec: an nf_tables owner table dies with the last
+ * reference to its socket, so the command must never inherit one.
+ *
+ * Return: 0 or -errno.
+ */
+int nl_open(struct nl_sock *s, int bus)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->mnl = mnl_socket_open2(bus, SOCK_CLOEXEC);
+	if (!s->mnl)
+		return -errno;
+	if (mnl_socket_bind(s->mnl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	/* Extended ack is best effort: kernels before 4.12 lack it. */
+	set_flag(s, NETLINK_EXT_ACK);
+	set_flag(s, NETLINK_CAP_ACK);
+	if (bus == NETLINK_ROUTE)
+		set_flag(s, NETLINK_GET_STRICT_CHK);
+	s->portid = mnl_socket_get_portid(s->mnl);
+	return 0;
+fail:
+	mnl_socket_close(s->mnl);
+	s->mnl = NULL;
+	return err;
+}
+
+/**
+ * nl_close() - close a socket opened by nl_open(); safe on a closed one
+ * @s:	socket
+ */
+void nl_close(struct nl_sock *s)
+{
+	if (s->mnl)
+		mnl_socket_close(s->mnl);
+	s->mnl = NULL;
+}
+
+/**
+ * nl_fd() - file descriptor of a socket
+ * @s:	socket
+ *
+ * Return: the descriptor.
+ */
+int nl_fd(const struct nl_sock *s)
+{
+	return mnl_socket_get_fd(s->mnl);
+}
+
+/**
+ * nl_next_seq() - take the socket's next sequence number
+ * @s:	socket
+ *
+ * Return: a number not used before on this socket.
+ */
+uint32_t nl_next_seq(struct nl_sock *s)
+{
+	return ++s->seq;
+}
+
+/**
+ * nl_err_msg() - kernel's extended-ack text of the last failed request
+ * @s:	socket
+ *
+ * Return: the text, or "" when the kernel gave none.
+ */
+const char *nl_err_msg(const struct nl_sock *s)
+{
+	return s->err_msg;
+}
+
+static int ext_ack_attr(const struct nlattr *attr, void *data)
+{
+	struct nl_sock *s = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			strncpy(s->err_msg, mnl_attr_get_str(attr),
+				sizeof(s->err_msg) - 1);
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			s->err_offs = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* Returns the error carried by an NLMSG_ERROR message (0 for an ack) and
+ * keeps the extended-ack text of a failure.
+ */
+static int parse_error(struct nl_sock *s, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return -EBADMSG;
+	if (e->error == 0)
+		return 0;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		/* TLVs follow the echoed request, or only its header when
+		 * NETLINK_CAP_ACK capped it.
+		 */
+		off = sizeof(*e);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += e->msg.nlmsg_len - sizeof(e->msg);
+		if (mnl_nlmsg_size(off) <= nlh->nlmsg_len)
+			mnl_attr_parse(nlh, off, ext_ack_attr, s);
+	}
+	return e->error;
+}
+
+/* One received buffer: returns 1 when the reply is complete, 0 when more
+ * is to come, or a negative errno.
+ */
+static int run_reply(struct nl_sock *s, const char *buf, int len,
+		     uint32_t seq, nl_msg_cb cb, void *data)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int err;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != s->portid)
+			continue;	/* a late reply of an earlier request */
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			continue;
+		case NLMSG_ERROR:
+			err = parse_error(s, nlh);
+			return err ? err : 1;
+		case NLMSG_DONE:
+			/* A dump ends here; its payload may carry an error. */
+			if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(int)))
+				err = *(const int *)mnl_nlmsg_get_payload(nlh);
+			else
+				err = 0;
+			return err ? err : 1;
+		}
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			return -EAGAIN;
+		if (cb) {
+			err = cb(nlh, data);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * nl_query() - send one request and run @cb on each data message of its reply
+ * @s:		socket
+ * @nlh:	request; NLM_F_ACK and a fresh sequence number are added here
+ * @cb:		called for each data message, may be NULL
+ * @data:	passed to @cb
+ *
+ * Serves plain requests (ack only), gets (one message and an ack) and
+ * dumps (messages until NLMSG_DONE).
+ *
+ * Return: 0, the kernel's -errno (text in nl_err_msg()), or @cb's error.
+ */
+int nl_query(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb,
+	     void *data)
+{
+	static char buf[NL_RECV_BUF];
+	ssize_t len;
+	int ret;
+
+	s->err_msg[0] = '\0';
+	s->err_offs = 0;
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = nl_next_seq(s);
+	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		len = mnl_socket_recvfrom(s->mnl, buf, sizeof(buf));
+		if (len < 0)
+			return -errno;
+		ret = run_reply(s, buf, (int)len, nlh->nlmsg_seq, cb, data);
+	} while (ret == 0);
+	return ret < 0 ? ret : 0;
+}
+
+/**
+ * nl_request() - send one request and wait for its ack
+ * @s:		socket
+ * @nlh:	request
+ *
+ * Return: 0 or the kernel's -errno (text in nl_err_msg()).
+ */
+int nl_request(struct nl_sock *s, struct nlmsghdr *nlh)
+{
+	return nl_query(s, nlh, NULL, NULL);
+}
+
+/* Drains what the kernel queued for a batch: the first error wins. */
+static int drain_batch(struct nl_sock *s)
+{
+	static char buf[NL_RECV_BUF];
+	const struct nlmsghdr *nlh;
+	int first = 0, err, len;
+
+	for (;;) {
+		len = recv(nl_fd(s), buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0)
+			return errno == EAGAIN ? first : -errno;
+		nlh = (const struct nlmsghdr *)buf;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;	/* echo or notification */
+			err = parse_error(s, nlh);
+			if (err && !first)
+				first = err;
+		}
+	}
+}
+
+/**
+ * nl_send_batch() - send an nfnetlink batch and collect its outcome
+ * @s:		NETLINK_NETFILTER socket
+ * @buf:	BATCH_BEGIN, the messages, BATCH_END, with sequence numbers set
+ * @len:	bytes in @buf
+ *
+ * nf_tables processes a batch synchronously inside sendmsg() as one
+ * transaction, so every reply is queued when the send returns. Any error
+ * for any message means nothing was committed, even if other messages of
+ * the batch were acked.
+ *
+ * Return: 0 when committed, else the first -errno (text in nl_err_msg()).
+ */
+int nl_send_batch(struct nl_sock *s, const void *buf, size_t len)
+{
+	s->err_msg[0] = '\0';
+	s->err_offs = 0;
+	if (mnl_socket_sendto(s->mnl, buf, len) < 0)
+		return -errno;
+	return drain_batch(s);
+}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsrun.c - run a command in its own network, with published ports.
+ *
+ * Theory of operation
+ *
+ *   parse    every option is parsed and checked before anything is
+ *            created, so bad input leaves the host untouched (exit 125).
+ *   fork     the child unshares network, mount and UTS namespaces, tells
+ *            the parent its namespace exists, and prepares what needs no
+ *            host help (private mounts, /sys, hostname, lo) while the
+ *            parent works on the host side: the two run in parallel.
+ *   host     the parent makes sure the bridge exists, and under a lock
+ *            reads the running sandboxes' records, picks the address,
+ *            reserves the host ports and creates the sandbox's nftables
+ *            table in one batch: owner flag (the kernel deletes it when
+ *            our socket closes, even on SIGKILL), userdata (the record),
+ *            NAT chains and rules. Then it creates the veth pair with the
+ *            peer directly in the child's namespace.
+ *   release  the parent sends the child its address; the child sets up
+ *            eth0 and its default route and execs the command.
+ *   wait     the parent forwards signals, waits, and exits with the
+ *            command's status. The kernel removes the table when the
+ *            parent's socket closes and the veth with the namespace.
+ *
+ * The child dies with the parent (PR_SET_PDEATHSIG), so a crash at any
+ * point leaves nothing: no process, no table, no veth.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nsrun.h"
+
+int verbose;
+static pid_t child_pid;
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "nsrun: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+}
+
+/**
+ * die() - print "nsrun: MESSAGE" and exit 125
+ * @fmt:	printf format
+ *
+ * A child already forked dies with us through PR_SET_PDEATHSIG.
+ */
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_SETUP);
+}
+
+/**
+ * die_err() - print "nsrun: MESSAGE: strerror(-err)" and exit 125
+ * @err:	negative errno
+ * @fmt:	printf format
+ */
+void die_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(-err));
+	exit(EXIT_SETUP);
+}
+
+/**
+ * die_nl() - like die_err(), followed by the kernel's extended-ack text
+ * @s:		socket whose last request failed
+ * @err:	negative errno
+ * @fmt:	printf format
+ */
+void die_nl(const struct nl_sock *s, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s", strerror(-err));
+	if (*nl_err_msg(s))
+		fprintf(stderr, " (kernel: %s)", nl_err_msg(s));
+	fputc('\n', stderr);
+	exit(EXIT_SETUP);
+}
+
+/**
+ * warn() - print "nsrun: warning: MESSAGE" and go on
+ * @fmt:	printf format
+ */
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/**
+ * step() - with -v, print a step and the time it took since the last one
+ * @fmt:	printf format
+ */
+void step(const char *fmt, ...)
+{
+	static double last;
+	double t;
+	va_list ap;
+
+	if (!verbose)
+		return;
+	t = now_ms();
+	if (!last)
+		last = t;
+	fprintf(stderr, "nsrun: [%d] %7.3f ms  ", (int)getpid(), t - last);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	last = t;
+}
+
+/* Signals sent to nsrun go to the command. Those the terminal sends to its
+ * whole foreground process group (Ctrl-C, window size) reached the
+ * command already: forwarding them again would deliver them twice.
+ */
+static void forward(int sig, siginfo_t *info, void *ctx)
+{
+	(void)ctx;
+	if (info->si_code == SI_KERNEL)
+		return;
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static void forward_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGUSR1, SIGUSR2, SIGWINCH };
+	struct sigaction sa = { .sa_sigaction = forward,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Waits for the command and turns its end into nsrun's exit status. */
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			die_err(-errno, "waiting for the command");
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static pid_t fork_child(const struct options *o, int *ready_fd, int *conf_fd)
+{
+	int ready[2], conf[2];
+	pid_t parent = getpid(), pid;
+
+	if (pipe2(ready, O_CLOEXEC) || pipe2(conf, O_CLOEXEC))
+		die_err(-errno, "creating pipes");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_err(-errno, "fork");
+	if (pid == 0) {
+		/* Die with nsrun; if it is already gone, do not run at all. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(EXIT_SETUP);
+		close(ready[0]);
+		close(conf[1]);
+		child_run(o, ready[1], conf[0]);
+	}
+	close(ready[1]);
+	close(conf[0]);
+	*ready_fd = ready[0];
+	*conf_fd = conf[1];
+	return pid;
+}
+
+/* Hands the child its network configuration: from here on it runs alone. */
+static void release_child(int conf_fd, const struct netconf *conf)
+{
+	if (write(conf_fd, conf, sizeof(*conf)) != sizeof(*conf))
+		die_err(-errno, "releasing the command");
+	close(conf_fd);
+}
+
+static int run(const struct options *o)
+{
+	struct host host = { 0 };
+	int ready_fd, conf_fd;
+
+	step("parsed options");
+	child_pid = fork_child(o, &ready_fd, &conf_fd);
+	host_setup(&host, o, child_pid, ready_fd);
+	close(ready_fd);
+	forward_signals();
+	release_child(conf_fd, &host.conf);
+	step("released the command");
+	/* host.nft stays open until we exit: it keeps the table alive. */
+	return wait_child(child_pid);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	if (argc > 1 && !strcmp(argv[1], "ps"))
+		return cmd_ps(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "exec"))
+		return cmd_exec(argc - 1, argv + 1);
+	options_parse(argc, argv, &o);
+	return run(&o);
+}

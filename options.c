@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* options.c - the command line: parse and check every value into struct
+ * options before anything is created.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nsrun.h"
+
+/* Same text as the SYNOPSIS and OPTIONS of nsrun.1 (a test checks it). */
+static const char usage_text[] =
+"Usage: nsrun [OPTION]... [--] COMMAND [ARG]...\n"
+"       nsrun ps [--json]\n"
+"       nsrun exec NAME COMMAND [ARG]...\n"
+"\n"
+"Run COMMAND in its own network, mount and UTS namespaces, on a host\n"
+"bridge, with an IPv4 address, outbound NAT and published ports.\n"
+"\n"
+"  -p, --publish [IP:]HOST[-END]:PORT[-END][/tcp|/udp]\n"
+"                           publish the sandbox's PORT on the host's HOST\n"
+"                           port (repeatable; ranges of equal length)\n"
+"      --name NAME          sandbox name (default: sb-PID)\n"
+"  -h, --hostname NAME      hostname inside (default: the name)\n"
+"      --bridge NAME        host bridge (default: nsrun0)\n"
+"      --subnet CIDR        bridge subnet (default: 10.88.0.0/16)\n"
+"      --ip ADDR            fixed address instead of the next free one\n"
+"      --dns IP             resolver inside (repeatable)\n"
+"  -e, --env VAR[=VAL]      set VAR in the command's environment\n"
+"  -u, --user USER[:GROUP]  run the command as USER\n"
+"  -w, --workdir DIR        working directory of the command\n"
+"      --net none           loopback only: no bridge, no NAT\n"
+"  -v, --verbose            print each step and its duration\n"
+"      --help               show this help and exit\n"
+"      --version            show the version and exit\n"
+"\n"
+"Exit status: the command's own; 128+N if it died of signal N; 125 if\n"
+"nsrun failed; 126 if COMMAND cannot be executed; 127 if not found.\n";
+
+enum {
+	OPT_NAME = 256, OPT_BRIDGE, OPT_SUBNET, OPT_IP, OPT_DNS, OPT_NET,
+	OPT_HELP, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "publish",  required_argument, NULL, 'p' },
+	{ "name",     required_argument, NULL, OPT_NAME },
+	{ "hostname", required_argument, NULL, 'h' },
+	{ "bridge",   required_argument, NULL, OPT_BRIDGE },
+	{ "subnet",   required_argument, NULL, OPT_SUBNET },
+	{ "ip",       required_argument, NULL, OPT_IP },
+	{ "dns",      required_argument, NULL, OPT_DNS },
+	{ "env",      required_argument, NULL, 'e' },
+	{ "user",     required_argument, NULL, 'u' },
+	{ "workdir",  required_argument, NULL, 'w' },
+	{ "net",      required_argument, NULL, OPT_NET },
+	{ "verbose",  no_argument,       NULL, 'v' },
+	{ "help",     no_argument,       NULL, OPT_HELP },
+	{ "version",  no_argument,       NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/**
+ * usage_error() - print "nsrun: MESSAGE" and the hint to --help, exit 125
+ * @fmt:	printf format
+ */
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nsrun: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'nsrun --help' for more information.\n", stderr);
+	exit(EXIT_SETUP);
+}
+
+static void add_publish(struct options *o, const char *arg)
+{
+	const char *why;
+	size_t i, total = 0;
+
+	if (o->nports == MAX_PUBLISH)
+		die("publish \"%s\": too many -p options (at most %d)", arg,
+		    MAX_PUBLISH);
+	if (parse_publish(arg, &o->ports[o->nports], &why))
+		die("publish \"%s\": %s", arg, why);
+	o->nports++;
+	for (i = 0; i < o->nports; i++)
+		total += o->ports[i].count;
+	if (total > 1024)
+		die("publish \"%s\": too many ports (at most 1024)", arg);
+}
+
+static void add_dns(struct options *o, const char *arg)
+{
+	const char *why;
+
+	if (o->ndns == MAX_DNS)
+		die("--dns \"%s\": at most %d resolvers", arg, MAX_DNS);
+	if (parse_ipv4(arg, &o->dns[o->ndns], &why))
+		die("--dns \"%s\": %s", arg, why);
+	o->ndns++;
+}
+
+static void add_env(struct options *o, char *arg, int argc)
+{
+	const char *why;
+
+	if (parse_env(arg, &why))
+		die("--env \"%s\": %s", arg, why);
+	if (!o->env) {
+		o->env = calloc((size_t)argc + 1, sizeof(*o->env));
+		if (!o->env)
+			die_err(-ENOMEM, "--env");
+	}
+	o->env[o->nenv++] = arg;
+}
+
+/* Names are resolved now, in the host's /etc, so a typo fails early. */
+static void set_user(struct options *o, const char *arg)
+{
+	char user[64], group[64];
+	const struct passwd *pw;
+	const struct group *gr;
+	unsigned long id;
+	const char *why;
+
+	if (parse_user(arg, user, group, sizeof(user), &why))
+		die("--user \"%s\": %s", arg, why);
+	o->user_given = 1;
+	pw = getpwnam(user);
+	if (pw) {
+		o->uid = pw->pw_uid;
+		o->gid = pw->pw_gid;
+		snprintf(o->user, sizeof(o->user), "%s", user);
+	} else if (!parse_uint(user, 0xfffffffe, &id)) {
+		o->uid = (uid_t)id;
+		o->gid = (gid_t)id;
+	} else {
+		die("--user \"%s\": no such user", arg);
+	}
+	if (!group[0])
+		return;
+	gr = getgrnam(group);
+	if (gr)
+		o->gid = gr->gr_gid;
+	else if (!parse_uint(group, 0xfffffffe, &id))
+		o->gid = (gid_t)id;
+	else
+		die("--user \"%s\": no such group", arg);
+}
+
+static void set_word(const char **dst, const char *arg, const char *opt,
+		     int (*check)(const char *, const char **))
+{
+	const char *why;
+
+	if (check(arg, &why))
+		die("%s \"%s\": %s", opt, arg, why);
+	*dst = arg;
+}
+
+static void set_option(struct options *o, int c, char *arg, int argc)
+{
+	const char *why, *name;
+
+	switch (c) {
+	case 'p':
+		add_publish(o, arg);
+		break;
+	case OPT_NAME:
+		set_word(&name, arg, "--name", parse_name);
+		snprintf(o->name, sizeof(o->name), "%s", name);
+		break;
+	case 'h':
+		set_word(&o->hostname, arg, "--hostname", parse_hostname);
+		break;
+	case OPT_BRIDGE:
+		set_word(&o->bridge, arg, "--bridge", parse_ifname);
+		break;
+	case OPT_SUBNET:
+		if (parse_cidr(arg, &o->subnet, &o->prefix, &why))
+			die("--subnet \"%s\": %s", arg, why);
+		o->subnet_given = 1;
+		break;
+	case OPT_IP:
+		if (parse_ipv4(arg, &o->ip, &why))
+			die("--ip \"%s\": %s", arg, why);
+		o->ip_given = 1;
+		break;
+	case OPT_DNS:
+		add_dns(o, arg);
+		break;
+	case 'e':
+		add_env(o, arg, argc);
+		break;
+	case 'u':
+		set_user(o, arg);
+		break;
+	case 'w':
+		o->workdir = arg;
+		break;
+	case OPT_NET:
+		if (strcmp(arg, "none"))
+			die("--net \"%s\": only \"none\" is supported", arg);
+		o->net_none = 1;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	case OPT_HELP:
+		fputs(usage_text, stdout);
+		exit(0);
+	case OPT_VERSION:
+		printf("nsrun %s\n", NSRUN_VERSION);
+		exit(0);
+	default:
+		/* getopt_long has printed what was wrong. */
+		fputs("Try 'nsrun --help' for more information.\n", stderr);
+		exit(EXIT_SETUP);
+	}
+}
+
+static void check_ip(const struct options *o)
+{
+	char ip[INET_ADDRSTRLEN], net[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &o->ip, ip, sizeof(ip));
+	inet_ntop(AF_INET, &o->subnet, net, sizeof(net));
+	if (!subnet_contains(o->subnet, o->prefix, o->ip))
+		die("--ip \"%s\": not a host address of the subnet %s/%d", ip,
+		    net, o->prefix);
+	if (o->ip.s_addr == subnet_host(o->subnet, 1).s_addr)
+		die("--ip \"%s\": that is the gateway of %s/%d", ip, net,
+		    o->prefix);
+}
+
+static void check_workdir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st))
+		die_err(-errno, "--workdir \"%s\"", dir);
+	if (!S_ISDIR(st.st_mode))
+		die("--workdir \"%s\": not a directory", dir);
+}
+
+/* Checks that need several options together. */
+static void check_options(struct options *o)
+{
+	if (!o->subnet_given) {
+		const char *why;
+
+		parse_cidr(DEFAULT_SUBNET, &o->subnet, &o->prefix, &why);
+	}
+	if (o->ip_given)
+		check_ip(o);
+	if (o->net_none && o->nports)
+		die("--net none: cannot publish ports without a network");
+	if (o->workdir)
+		check_workdir(o->workdir);
+	if (!o->name[0])
+		snprintf(o->name, sizeof(o->name), "sb-%d", (int)getpid());
+	if (!o->hostname)
+		o->hostname = o->name;
+	if (!o->bridge)
+		o->bridge = DEFAULT_BRIDGE;
+}
+
+/**
+ * options_parse() - fill @o from the command line, or exit 125 saying why
+ * @argc:	argument count
+ * @argv:	arguments; the command starts after the options or "--"
+ * @o:		result
+ */
+void options_parse(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 1;
+	/* '+': stop at the first non-option, the command. */
+	while ((c = getopt_long(argc, argv, "+p:h:e:u:w:v", long_options,
+				NULL)) != -1)
+		set_option(o, c, optarg, argc);
+	if (optind >= argc)
+		usage_error("no command given");
+	o->argv = argv + optind;
+	verbose = o->verbose;
+	check_options(o);
+}

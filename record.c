@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* record.c - encode and decode a sandbox's record as table userdata.
+ *
+ * The format follows libnftnl's userdata: a list of {u8 type, u8 length,
+ * value}. Type 0 is left unused because nft reads it as a table comment.
+ * Integers are big endian. The command comes last and is shortened to
+ * what is left of the kernel's 256 bytes.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+
+#include "record.h"
+
+enum {
+	REC_NAME = 1,	/* string, no NUL */
+	REC_PID,	/* be32 */
+	REC_START,	/* be64 */
+	REC_ADDR,	/* 4 bytes, network order */
+	REC_BRIDGE,	/* string */
+	REC_PORT,	/* proto, host addr, host port, port, count */
+	REC_MORE_PORTS,	/* empty */
+	REC_COMMAND,	/* string */
+};
+
+#define PORT_LEN 11
+
+struct writer {
+	uint8_t *buf;
+	size_t size, len;
+};
+
+static int put(struct writer *w, int type, const void *val, size_t len)
+{
+	if (len > 255 || w->len + 2 + len > w->size)
+		return -ENOSPC;
+	w->buf[w->len++] = (uint8_t)type;
+	w->buf[w->len++] = (uint8_t)len;
+	memcpy(w->buf + w->len, val, len);
+	w->len += len;
+	return 0;
+}
+
+static void port_pack(const struct port_map *pm, uint8_t *p)
+{
+	uint16_t v;
+
+	p[0] = pm->proto;
+	memcpy(p + 1, &pm->host_addr, 4);
+	v = htobe16(pm->host_port);
+	memcpy(p + 5, &v, 2);
+	v = htobe16(pm->port);
+	memcpy(p + 7, &v, 2);
+	v = htobe16(pm->count);
+	memcpy(p + 9, &v, 2);
+}
+
+static void port_unpack(const uint8_t *p, struct port_map *pm)
+{
+	uint16_t v;
+
+	pm->proto = p[0];
+	memcpy(&pm->host_addr, p + 1, 4);
+	memcpy(&v, p + 5, 2);
+	pm->host_port = be16toh(v);
+	memcpy(&v, p + 7, 2);
+	pm->port = be16toh(v);
+	memcpy(&v, p + 9, 2);
+	pm->count = be16toh(v);
+}
+
+/* Ports as many as fit while leaving room for a useful command. */
+static int put_ports(struct writer *w, const struct record *r)
+{
+	const size_t keep = 2 + 40;
+	uint8_t p[PORT_LEN];
+	size_t i;
+
+	for (i = 0; i < r->nports; i++) {
+		if (w->len + 2 + PORT_LEN + 2 + keep > w->size)
+			return put(w, REC_MORE_PORTS, NULL, 0);
+		port_pack(&r->ports[i], p);
+		put(w, REC_PORT, p, sizeof(p));
+	}
+	return r->more_ports ? put(w, REC_MORE_PORTS, NULL, 0) : 0;
+}
+
+/**
+ * record_encode() - write a record as table userdata
+ * @r:		record
+ * @buf:	output
+ * @size:	size of @buf, normally RECORD_MAX
+ *
+ * Return: bytes written, or -ENOSPC when even the fixed part does not fit.
+ */
+int record_encode(const struct record *r, uint8_t *buf, size_t size)
+{
+	struct writer w = { .buf = buf, .size = size };
+	uint32_t pid = htobe32((uint32_t)r->pid);
+	uint64_t start = htobe64(r->start);
+	size_t cmd;
+
+	if (put(&w, REC_NAME, r->name, strlen(r->name)) ||
+	    put(&w, REC_PID, &pid, 4) || put(&w, REC_START, &start, 8) ||
+	    put(&w, REC_ADDR, &r->addr, 4) ||
+	    put(&w, REC_BRIDGE, r->bridge, strlen(r->bridge)) ||
+	    put_ports(&w, r))
+		return -ENOSPC;
+	if (w.len + 2 < size) {
+		cmd = strlen(r->command);
+		if (cmd > size - w.len - 2)
+			cmd = size - w.len - 2;
+		put(&w, REC_COMMAND, r->command, cmd);
+	}
+	return (int)w.len;
+}
+
+static void get_str(char *dst, size_t size, const uint8_t *val, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, val, len);
+	dst[len] = '\0';
+}
+
+/* One entry; unknown types are skipped so newer records still read. */
+static int get(struct record *r, int type, const uint8_t *val, size_t len)
+{
+	uint32_t pid;
+	uint64_t start;
+
+	switch (type) {
+	case REC_NAME:
+		get_str(r->name, sizeof(r->name), val, len);
+		break;
+	case REC_PID:
+		if (len != 4)
+			return -EINVAL;
+		memcpy(&pid, val, 4);
+		r->pid = (pid_t)be32toh(pid);
+		break;
+	case REC_START:
+		if (len != 8)
+			return -EINVAL;
+		memcpy(&start, val, 8);
+		r->start = be64toh(start);
+		break;
+	case REC_ADDR:
+		if (len != 4)
+			return -EINVAL;
+		memcpy(&r->addr, val, 4);
+		break;
+	case REC_BRIDGE:
+		get_str(r->bridge, sizeof(r->bridge), val, len);
+		break;
+	case REC_PORT:
+		if (len != PORT_LEN || r->nports == RECORD_PORTS)
+			return -EINVAL;
+		port_unpack(val, &r->ports[r->nports++]);
+		break;
+	case REC_MORE_PORTS:
+		r->more_ports = 1;
+		break;
+	case REC_COMMAND:
+		get_str(r->command, sizeof(r->command), val, len);
+		break;
+	}
+	return 0;
+}
+
+/**
+ * record_decode() - read a record back from table userdata
+ * @buf:	userdata
+ * @len:	its length
+ * @r:		result
+ *
+ * Return: 0, or -EINVAL when the data is not a record (no name or pid).
+ */
+int record_decode(const uint8_t *buf, size_t len, struct record *r)
+{
+	size_t off = 0, vlen;
+
+	memset(r, 0, sizeof(*r));
+	while (off + 2 <= len) {
+		vlen = buf[off + 1];
+		if (off + 2 + vlen > len)
+			return -EINVAL;
+		if (get(r, buf[off], buf + off + 2, vlen))
+			return -EINVAL;
+		off += 2 + vlen;
+	}
+	if (off != len || !r->name[0] || r->pid <= 0)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * record_command() - set the record's command from an argv, space separated
+ * @r:		record
+ * @argv:	NULL-terminated arguments
+ */
+void record_command(struct record *r, char *const argv[])
+{
+	size_t len = 0, n;
+
+	r->command[0] = '\0';
+	for (; *argv && len + 1 < sizeof(r->command); argv++) {
+		if (len)
+			r->command[len++] = ' ';
+		n = strlen(*argv);
+		if (n > sizeof(r->command) - 1 - len)
+			n = sizeof(r->command) - 1 - len;
+		memcpy(r->command + len, *argv, n);
+		len += n;
+		r->command[len] = '\0';
+	}
+}

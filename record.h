@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* record.h - a running sandbox's record, kept by the kernel as the
+ * userdata of the sandbox's nftables table.
+ */
+#ifndef NSRUN_RECORD_H
+#define NSRUN_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+
+#include "parse.h"
+
+/* NFT_USERDATA_MAXLEN: what NFTA_TABLE_USERDATA can hold. */
+#define RECORD_MAX 256
+/* Ports kept in a record; more are flagged, not stored. */
+#define RECORD_PORTS 8
+
+/**
+ * struct record - what `ps`, `exec` and address allocation need to know
+ * @name:	sandbox name
+ * @pid:	pid of the command (its namespaces are the sandbox's)
+ * @start:	launch time, seconds since the epoch
+ * @addr:	sandbox address, 0.0.0.0 with --net none
+ * @bridge:	host bridge, "" with --net none
+ * @ports:	published ports, the first RECORD_PORTS
+ * @nports:	entries in @ports
+ * @more_ports:	more ports were published than @ports holds
+ * @command:	the command line, shortened to fit
+ */
+struct record {
+	char name[NAME_MAX_LEN + 1];
+	pid_t pid;
+	uint64_t start;
+	struct in_addr addr;
+	char bridge[16];
+	struct port_map ports[RECORD_PORTS];
+	size_t nports;
+	int more_ports;
+	char command[RECORD_MAX];
+};
+
+int record_encode(const struct record *r, uint8_t *buf, size_t size);
+int record_decode(const uint8_t *buf, size_t len, struct record *r);
+void record_command(struct record *r, char *const argv[]);
+
+#endif /* NSRUN_RECORD_H */

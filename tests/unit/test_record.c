@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_record.c - unit tests of the sandbox record kept in table userdata. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "check.h"
+#include "record.h"
+
+static void fill(struct record *r, size_t nports, size_t cmdlen)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	strcpy(r->name, "web");
+	r->pid = 4242;
+	r->start = 1790000000;
+	inet_pton(AF_INET, "10.88.0.2", &r->addr);
+	strcpy(r->bridge, "nsrun0");
+	for (i = 0; i < nports && i < RECORD_PORTS; i++) {
+		r->ports[i].proto = IPPROTO_TCP;
+		r->ports[i].host_port = (uint16_t)(8080 + i);
+		r->ports[i].port = 80;
+		r->ports[i].count = 1;
+		r->nports++;
+	}
+	memset(r->command, 'c', cmdlen);
+	r->command[cmdlen] = '\0';
+}
+
+static void test_roundtrip(void)
+{
+	struct record r, back;
+	uint8_t buf[RECORD_MAX];
+	int len;
+
+	fill(&r, 2, 20);
+	inet_pton(AF_INET, "127.0.0.1", &r.ports[1].host_addr);
+	r.ports[1].proto = IPPROTO_UDP;
+	r.ports[1].count = 3;
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(len > 0 && len <= RECORD_MAX, "encode fits (%d bytes)", len);
+	CHECK(!record_decode(buf, (size_t)len, &back), "decode");
+	CHECK(!strcmp(back.name, "web") && back.pid == 4242 &&
+	      back.start == 1790000000 && back.addr.s_addr == r.addr.s_addr &&
+	      !strcmp(back.bridge, "nsrun0") && !strcmp(back.command, r.command),
+	      "fields survive");
+	CHECK(back.nports == 2 && back.ports[1].proto == IPPROTO_UDP &&
+	      back.ports[1].count == 3 && back.ports[1].host_port == 8081 &&
+	      back.ports[1].host_addr.s_addr == htonl(0x7f000001) &&
+	      !back.more_ports, "ports survive");
+	CHECK(buf[0] != 0, "type 0 (nft's table comment) unused");
+}
+
+static void test_limits(void)
+{
+	struct record r, back;
+	uint8_t buf[RECORD_MAX];
+	int len;
+
+	fill(&r, RECORD_PORTS, RECORD_MAX - 1);
+	strcpy(r.name, "a-rather-long-name-that-is-exactly-sixty-three-characters-long-x");
+	r.more_ports = 1;
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(len > 0 && len <= RECORD_MAX, "worst case fits (%d)", len);
+	CHECK(!record_decode(buf, (size_t)len, &back) && back.more_ports &&
+	      strlen(back.command) >= 40 && back.nports == RECORD_PORTS,
+	      "ports kept, extra flagged, command cut (%zu ports, %zu chars)",
+	      back.nports, strlen(back.command));
+}
+
+static void test_bad(void)
+{
+	struct record r;
+	uint8_t buf[RECORD_MAX];
+	int len;
+
+	fill(&r, 1, 5);
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(record_decode(buf, (size_t)len - 1, &r) == -EINVAL,
+	      "truncated record refused");
+	CHECK(record_decode(buf, 0, &r) == -EINVAL, "empty record refused");
+	buf[1] = 200;
+	CHECK(record_decode(buf, (size_t)len, &r) == -EINVAL,
+	      "overlong entry refused");
+	CHECK(record_encode(&r, buf, 10) == -ENOSPC, "tiny buffer refused");
+}
+
+static void test_command(void)
+{
+	struct record r;
+	char *argv[] = { "python3", "-m", "http.server", "80", NULL };
+
+	record_command(&r, argv);
+	CHECK(!strcmp(r.command, "python3 -m http.server 80"),
+	      "command joined: \"%s\"", r.command);
+}
+
+int main(void)
+{
+	test_roundtrip();
+	test_limits();
+	test_bad();
+	test_command();
+	return CHECK_DONE();
+}
