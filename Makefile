@@ -5,6 +5,8 @@
 #   make static     fully static with musl-gcc and a static libmnl
 #   make check      build and run every test (needs root for integration)
 #   make install    binary and man page under $(DESTDIR)$(PREFIX)
+#   make deps       install the Debian packages needed to build and test
+#   make demo       a web server in a sandbox, fetched from the host
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -121,6 +123,18 @@ unit: $(UNIT_TESTS)
 check: nsrun unit
 	tests/run.sh
 
+# Debian/Ubuntu packages for building, testing and the demo.
+DEPS := build-essential pkg-config libmnl-dev musl-tools nftables iptables \
+	iproute2 socat curl jq iputils-ping python3 procps kmod clang iperf3 \
+	man-db
+
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEPS)
+
+demo: nsrun
+	examples/demo.sh
+
 install: nsrun
 	install -D -m 0755 nsrun $(DESTDIR)$(BINDIR)/nsrun
 	install -D -m 0644 nsrun.1 $(DESTDIR)$(MANDIR)/man1/nsrun.1
@@ -131,4 +145,4 @@ uninstall:
 clean:
 	rm -rf $(B) nsrun nsrun-static
 
-.PHONY: all static musl-check unit check install uninstall clean
+.PHONY: all static musl-check unit check deps demo install uninstall clean

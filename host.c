@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -175,23 +176,27 @@ static int find_holder(const struct record *r, void *data)
 	return 0;
 }
 
-static void port_taken(struct host *h, const struct port_map *pm,
+static void port_taken(struct host *h, const struct options *o, size_t i,
 		       uint16_t port, int err)
 {
+	const struct port_map *pm = &o->ports[i];
 	struct holder hd = { .pm = pm, .port = port };
+	const char *spec = o->port_specs[i];
+	char ip[INET_ADDRSTRLEN];
 
+	inet_ntop(AF_INET, &pm->host_addr, ip, sizeof(ip));
 	if (err == -EADDRNOTAVAIL)
-		die("publish %s: host address %s is not an address of this "
-		    "host", port_map_proto(pm), inet_ntoa(pm->host_addr));
+		die("publish \"%s\": %s is not an address of this host", spec,
+		    ip);
 	if (err != -EADDRINUSE)
-		die_err(err, "publish: reserving host port %u/%s", port,
-			port_map_proto(pm));
+		die_err(err, "publish \"%s\": reserving host port %u/%s", spec,
+			port, port_map_proto(pm));
 	records_each(&h->nft, find_holder, &hd);
 	if (hd.name[0])
-		die("publish: host port %u/%s is already published by "
-		    "sandbox \"%s\"", port, port_map_proto(pm), hd.name);
-	die("publish: host port %u/%s is already in use on the host", port,
-	    port_map_proto(pm));
+		die("publish \"%s\": host port %u/%s is already published by "
+		    "sandbox \"%s\"", spec, port, port_map_proto(pm), hd.name);
+	die("publish \"%s\": host port %u/%s is already in use on the host",
+	    spec, port, port_map_proto(pm));
 }
 
 /* Binds one socket per host port, as docker does: the kernel then keeps
@@ -217,6 +222,21 @@ static int bind_port(const struct port_map *pm, uint16_t port)
 	return fd;
 }
 
+/* Up to 1024 reserved ports need more than the usual soft limit of 1024
+ * descriptors; the hard limit is ours to take.
+ */
+static void raise_fd_limit(size_t ports)
+{
+	struct rlimit rl;
+
+	if (ports < 512 || getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static void reserve_ports(struct host *h, const struct options *o)
 {
 	size_t i, total = 0;
@@ -225,6 +245,7 @@ static void reserve_ports(struct host *h, const struct options *o)
 
 	for (i = 0; i < o->nports; i++)
 		total += o->ports[i].count;
+	raise_fd_limit(total);
 	h->port_fds = calloc(total ? total : 1, sizeof(*h->port_fds));
 	if (!h->port_fds)
 		die_err(-ENOMEM, "publish");
@@ -234,8 +255,8 @@ static void reserve_ports(struct host *h, const struct options *o)
 		for (k = 0; k < pm->count; k++) {
 			fd = bind_port(pm, (uint16_t)(pm->host_port + k));
 			if (fd < 0)
-				port_taken(h, pm, (uint16_t)(pm->host_port + k),
-					   fd);
+				port_taken(h, o, i,
+					   (uint16_t)(pm->host_port + k), fd);
 			h->port_fds[h->nport_fds++] = fd;
 		}
 	}

@@ -31,6 +31,7 @@
  */
 struct options {
 	struct port_map ports[MAX_PUBLISH];
+	const char *port_specs[MAX_PUBLISH];	/* -p values, for messages */
 	size_t nports;
 	char name[NAME_MAX_LEN + 1];
 	const char *hostname;

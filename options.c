@@ -94,7 +94,7 @@ static void add_publish(struct options *o, const char *arg)
 		    MAX_PUBLISH);
 	if (parse_publish(arg, &o->ports[o->nports], &why))
 		die("publish \"%s\": %s", arg, why);
-	o->nports++;
+	o->port_specs[o->nports++] = arg;
 	for (i = 0; i < o->nports; i++)
 		total += o->ports[i].count;
 	if (total > 1024)
