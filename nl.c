@@ -151,11 +151,32 @@ static int parse_error(struct nl_sock *s, const struct nlmsghdr *nlh)
 	return e->error;
 }
 
+/* A dump ends with NLMSG_DONE carrying an int error; when the dump failed,
+ * the extended ack (NLM_F_ACK_TLVS) follows that int. NLM_F_DUMP_INTR may
+ * be set on NLMSG_DONE alone when the change came after the last entry.
+ */
+static int parse_done(struct nl_sock *s, const struct nlmsghdr *nlh)
+{
+	int err;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(err)))
+		return 0;
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err && (nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		mnl_attr_parse(nlh, sizeof(err), ext_ack_attr, s);
+	if (!err && (nlh->nlmsg_flags & NLM_F_DUMP_INTR))
+		return -EAGAIN;
+	return err;
+}
+
 /* One received buffer: returns 1 when the reply is complete, 0 when more
- * is to come, or a negative errno.
+ * is to come, or the kernel's negative errno. A failure of @cb (or an
+ * interrupted dump) is kept in *@cb_err and the rest of the reply is still
+ * read: a dump left unread keeps running in the kernel and makes the next
+ * dump on the socket fail with -EBUSY.
  */
 static int run_reply(struct nl_sock *s, const char *buf, int len,
-		     uint32_t seq, nl_msg_cb cb, void *data)
+		     uint32_t seq, nl_msg_cb cb, void *data, int *cb_err)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int err;
@@ -170,20 +191,13 @@ static int run_reply(struct nl_sock *s, const char *buf, int len,
 			err = parse_error(s, nlh);
 			return err ? err : 1;
 		case NLMSG_DONE:
-			/* A dump ends here; its payload may carry an error. */
-			if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(int)))
-				err = *(const int *)mnl_nlmsg_get_payload(nlh);
-			else
-				err = 0;
+			err = parse_done(s, nlh);
 			return err ? err : 1;
 		}
-		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-			return -EAGAIN;
-		if (cb) {
-			err = cb(nlh, data);
-			if (err)
-				return err;
-		}
+		if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) && !*cb_err)
+			*cb_err = -EAGAIN;
+		if (cb && !*cb_err)
+			*cb_err = cb(nlh, data);
 	}
 	return 0;
 }
@@ -203,9 +217,9 @@ static int run_reply(struct nl_sock *s, const char *buf, int len,
 int nl_query(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb,
 	     void *data)
 {
-	static char buf[NL_RECV_BUF];
+	static char buf[NL_RECV_BUF] __attribute__((aligned(4)));
 	ssize_t len;
-	int ret;
+	int ret, cb_err = 0;
 
 	s->err_msg[0] = '\0';
 	s->err_offs = 0;
@@ -217,9 +231,10 @@ int nl_query(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb,
 		len = mnl_socket_recvfrom(s->mnl, buf, sizeof(buf));
 		if (len < 0)
 			return -errno;
-		ret = run_reply(s, buf, (int)len, nlh->nlmsg_seq, cb, data);
+		ret = run_reply(s, buf, (int)len, nlh->nlmsg_seq, cb, data,
+				&cb_err);
 	} while (ret == 0);
-	return ret < 0 ? ret : 0;
+	return ret < 0 ? ret : cb_err;
 }
 
 /**
@@ -237,7 +252,7 @@ int nl_request(struct nl_sock *s, struct nlmsghdr *nlh)
 /* Drains what the kernel queued for a batch: the first error wins. */
 static int drain_batch(struct nl_sock *s)
 {
-	static char buf[NL_RECV_BUF];
+	static char buf[NL_RECV_BUF] __attribute__((aligned(4)));
 	const struct nlmsghdr *nlh;
 	int first = 0, err, len;
 

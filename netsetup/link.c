@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* link.c - rtnetlink links: the bridge, the veth pair, link state, ports.
+ *
+ * Theory of operation: the host end of a sandbox's veth is created, enslaved
+ * to the bridge and brought up by one RTM_NEWLINK, and its peer is born
+ * directly inside the child's network namespace (IFLA_NET_NS_PID), so there
+ * is never a moment where the peer sits in the host namespace under a name
+ * that could clash. rtnl_newlink() applies IFLA_MASTER and then the
+ * ifi_flags/ifi_change of the request after registering the new device,
+ * which is what makes the single message enough. Hairpin mode needs the
+ * port to exist, so it is a second, AF_BRIDGE request.
+ *
+ * Names are checked against IFNAMSIZ before anything is built: with that
+ * bound the largest message (the veth, under 150 bytes) cannot outgrow
+ * NL_SEND_BUF, so the unchecked mnl_attr_put_*() variants are safe here.
+ */
+#include <errno.h>
+#include <string.h>
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+
+#include "netsetup.h"
+
+/* An interface name the kernel can store: 1 to IFNAMSIZ - 1 bytes. */
+static int name_ok(const char *name)
+{
+	size_t len = name ? strnlen(name, IFNAMSIZ) : 0;
+
+	return len > 0 && len < IFNAMSIZ;
+}
+
+/* Starts a link message: header and a zeroed struct ifinfomsg. */
+static struct nlmsghdr *link_msg(void *buf, uint16_t type, uint16_t flags,
+				 uint8_t family, int ifindex)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = family;
+	ifm->ifi_index = ifindex;
+	return nlh;
+}
+
+/* Asks for IFF_UP: ifi_change masks which bits of ifi_flags are applied. */
+static void want_up(struct nlmsghdr *nlh)
+{
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+	ifm->ifi_flags |= IFF_UP;
+	ifm->ifi_change |= IFF_UP;
+}
+
+static int send_built(struct nl_sock *s, struct nlmsghdr *nlh)
+{
+	return nlh ? nl_request(s, nlh) : -EINVAL;
+}
+
+/**
+ * link_build_bridge() - build the request that creates a bridge, up
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @name:	bridge name
+ *
+ * NLM_F_EXCL makes an existing link of that name fail with -EEXIST instead
+ * of being silently reused: the caller then checks it with link_get().
+ *
+ * Return: the message, or NULL when @name is empty or too long.
+ */
+struct nlmsghdr *link_build_bridge(void *buf, const char *name)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *info;
+
+	if (!name_ok(name))
+		return NULL;
+	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+		       AF_UNSPEC, 0);
+	want_up(nlh);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	return nlh;
+}
+
+/* VETH_INFO_PEER: the peer's own struct ifinfomsg comes first, raw and
+ * zeroed (so the peer stays down), then its attributes (drivers/net/veth.c).
+ */
+static void put_peer(struct nlmsghdr *nlh, const char *peer, pid_t peer_pid)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	if (peer_pid)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/**
+ * link_build_veth() - build the request that creates a veth pair
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @name:	host end, created up and enslaved to @master
+ * @master:	bridge ifindex for the host end, 0 for none
+ * @peer:	name of the other end, e.g. "eth0"
+ * @peer_pid:	the other end is created, down, in this process's network
+ *		namespace; 0 keeps it in the namespace of the socket
+ *
+ * Return: the message, or NULL when a name is empty or too long or
+ * @master or @peer_pid is negative.
+ */
+struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
+				 const char *peer, pid_t peer_pid)
+{
+	struct nlattr *info, *data;
+	struct nlmsghdr *nlh;
+
+	if (!name_ok(name) || !name_ok(peer) || master < 0 || peer_pid < 0)
+		return NULL;
+	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+		       AF_UNSPEC, 0);
+	want_up(nlh);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (master)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	put_peer(nlh, peer, peer_pid);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return nlh;
+}
+
+/**
+ * link_build_up() - build the request that sets a link up
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @ifindex:	the link
+ *
+ * Return: the message, or NULL when @ifindex is not positive.
+ */
+struct nlmsghdr *link_build_up(void *buf, int ifindex)
+{
+	struct nlmsghdr *nlh;
+
+	if (ifindex <= 0)
+		return NULL;
+	nlh = link_msg(buf, RTM_NEWLINK, 0, AF_UNSPEC, ifindex);
+	want_up(nlh);
+	return nlh;
+}
+
+/**
+ * link_build_port() - build the request that turns hairpin mode on for a
+ *		       bridge port
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @ifindex:	the port, already enslaved to a bridge
+ *
+ * Hairpin lets a frame leave through the port it came in by, which is how
+ * a sandbox reaches its own published port through the host's address.
+ * The request is what `bridge link set dev X hairpin on` sends: RTM_SETLINK
+ * with family AF_BRIDGE goes to the bridge's ndo_bridge_setlink, which reads
+ * the nested IFLA_PROTINFO as IFLA_BRPORT_* attributes. RTM_NEWLINK would
+ * not do: rtnetlink has no AF_BRIDGE handler for it, falls back to the
+ * generic one and ignores IFLA_PROTINFO.
+ *
+ * Return: the message, or NULL when @ifindex is not positive.
+ */
+struct nlmsghdr *link_build_port(void *buf, int ifindex)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *prot;
+
+	if (ifindex <= 0)
+		return NULL;
+	nlh = link_msg(buf, RTM_SETLINK, 0, AF_BRIDGE, ifindex);
+	/* Without NLA_F_NESTED br_setlink() takes IFLA_PROTINFO as the
+	 * old binary STP port state.
+	 */
+	prot = mnl_attr_nest_start(nlh, IFLA_PROTINFO | NLA_F_NESTED);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, 1);
+	mnl_attr_nest_end(nlh, prot);
+	return nlh;
+}
+
+/**
+ * link_add_bridge() - create a bridge and bring it up
+ * @s:		rtnetlink socket
+ * @name:	bridge name
+ *
+ * Return: 0, -EEXIST when a link of that name exists (of any kind),
+ * -EINVAL for a bad name, or another -errno.
+ */
+int link_add_bridge(struct nl_sock *s, const char *name)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return send_built(s, link_build_bridge(buf, name));
+}
+
+/**
+ * link_add_veth() - create a veth pair with its peer in another namespace
+ * @s:		rtnetlink socket, in the host namespace
+ * @name:	host end, created up and enslaved to @master
+ * @master:	bridge ifindex, 0 for none
+ * @peer:	name of the other end inside @peer_pid's network namespace
+ * @peer_pid:	process whose network namespace gets the peer (0: this one)
+ *
+ * Return: 0, -EEXIST when either name is taken in its namespace, -ESRCH
+ * when @peer_pid does not exist, -EINVAL for bad arguments, or another
+ * -errno.
+ */
+int link_add_veth(struct nl_sock *s, const char *name, int master,
+		  const char *peer, pid_t peer_pid)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return send_built(s, link_build_veth(buf, name, master, peer,
+					     peer_pid));
+}
+
+/**
+ * link_set_up() - set IFF_UP on a link
+ * @s:		rtnetlink socket
+ * @ifindex:	the link
+ *
+ * Return: 0, -ENODEV when there is no such link, or another -errno.
+ */
+int link_set_up(struct nl_sock *s, int ifindex)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return send_built(s, link_build_up(buf, ifindex));
+}
+
+/**
+ * link_set_port() - turn hairpin mode on for a bridge port
+ * @s:		rtnetlink socket
+ * @ifindex:	the port, already enslaved to a bridge
+ *
+ * Return: 0, -EOPNOTSUPP when the link has no bridge master, or another
+ * -errno.
+ */
+int link_set_port(struct nl_sock *s, int ifindex)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return send_built(s, link_build_port(buf, ifindex));
+}
+
+/* Copies IFLA_INFO_KIND out of IFLA_LINKINFO, when there is one. */
+static int linkinfo_attr(const struct nlattr *attr, void *data)
+{
+	struct link_info *info = data;
+	size_t len;
+
+	if (mnl_attr_get_type(attr) != IFLA_INFO_KIND ||
+	    mnl_attr_validate(attr, MNL_TYPE_STRING) < 0)
+		return MNL_CB_OK;
+	len = strnlen(mnl_attr_get_str(attr), mnl_attr_get_payload_len(attr));
+	if (len >= sizeof(info->kind))
+		len = sizeof(info->kind) - 1;
+	memcpy(info->kind, mnl_attr_get_str(attr), len);
+	info->kind[len] = '\0';
+	return MNL_CB_OK;
+}
+
+static int link_attr(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == IFLA_LINKINFO &&
+	    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
+		mnl_attr_parse_nested(attr, linkinfo_attr, data);
+	return MNL_CB_OK;
+}
+
+static int link_reply(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_info *info = data;
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifm)))
+		return -EBADMSG;
+	info->ifindex = ifm->ifi_index;
+	info->up = !!(ifm->ifi_flags & IFF_UP);
+	if (mnl_attr_parse(nlh, sizeof(*ifm), link_attr, info) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+/**
+ * link_get() - look a link up by name
+ * @s:		rtnetlink socket
+ * @name:	link name
+ * @info:	filled on success
+ *
+ * Return: 0, -ENODEV when there is no such link, -EINVAL for a bad name,
+ * or another -errno.
+ */
+int link_get(struct nl_sock *s, const char *name, struct link_info *info)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+	struct nlmsghdr *nlh;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	if (!name_ok(name))
+		return -EINVAL;
+	/* A non-dump get: strict checking wants a zeroed ifinfomsg. */
+	nlh = link_msg(buf, RTM_GETLINK, 0, AF_UNSPEC, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	err = nl_query(s, nlh, link_reply, info);
+	if (!err && info->ifindex <= 0)
+		err = -EBADMSG;		/* acked without a reply */
+	return err;
+}
