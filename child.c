@@ -6,6 +6,7 @@
  * the child with 125 (setup), 126 or 127 (exec), which nsrun passes on.
  */
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "etc.h"
@@ -173,6 +176,31 @@ static void set_identity(const struct options *o)
 		die_err(-errno, "--user: changing identity");
 }
 
+/* The command must not undo its sandbox: without CAP_NET_ADMIN it cannot
+ * change its addresses, routes or firewall. Dropping it from the bounding
+ * set keeps it out of what any later exec (even of a setuid binary) can
+ * gain; dropping it from the inheritable set keeps root's exec from
+ * getting it back. glibc has no capset() wrapper, hence the syscalls.
+ */
+static void drop_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	const unsigned int bit = 1u << (CAP_NET_ADMIN % 32);
+	int i = CAP_NET_ADMIN / 32;
+
+	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0))
+		die_err(-errno, "dropping CAP_NET_ADMIN");
+	if (syscall(SYS_capget, &hdr, data))
+		die_err(-errno, "reading capabilities");
+	data[i].effective &= ~bit;
+	data[i].permitted &= ~bit;
+	data[i].inheritable &= ~bit;
+	if (syscall(SYS_capset, &hdr, data))
+		die_err(-errno, "dropping CAP_NET_ADMIN");
+}
+
 static void set_process(const struct options *o)
 {
 	size_t i;
@@ -183,6 +211,8 @@ static void set_process(const struct options *o)
 	}
 	if (o->workdir && chdir(o->workdir))
 		die_err(-errno, "--workdir \"%s\"", o->workdir);
+	if (!o->cap_net_admin)
+		drop_net_admin();
 	if (o->user_given)
 		set_identity(o);
 }

@@ -51,6 +51,7 @@ struct options {
 	int user_given;
 	const char *workdir;
 	int net_none;
+	int cap_net_admin;	/* --cap-add NET_ADMIN: keep it */
 	int verbose;
 	char **argv;		/* the command */
 };

@@ -38,6 +38,8 @@ static const char usage_text[] =
 "  -u, --user USER[:GROUP]  run the command as USER\n"
 "  -w, --workdir DIR        working directory of the command\n"
 "      --net none           loopback only: no bridge, no NAT\n"
+"      --cap-add NET_ADMIN  let the command change its network (dropped\n"
+"                           by default)\n"
 "  -v, --verbose            print each step and its duration\n"
 "      --help               show this help and exit\n"
 "      --version            show the version and exit\n"
@@ -47,7 +49,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_NAME = 256, OPT_BRIDGE, OPT_SUBNET, OPT_IP, OPT_DNS, OPT_NET,
-	OPT_HELP, OPT_VERSION,
+	OPT_CAP_ADD, OPT_HELP, OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +64,7 @@ static const struct option long_options[] = {
 	{ "user",     required_argument, NULL, 'u' },
 	{ "workdir",  required_argument, NULL, 'w' },
 	{ "net",      required_argument, NULL, OPT_NET },
+	{ "cap-add",  required_argument, NULL, OPT_CAP_ADD },
 	{ "verbose",  no_argument,       NULL, 'v' },
 	{ "help",     no_argument,       NULL, OPT_HELP },
 	{ "version",  no_argument,       NULL, OPT_VERSION },
@@ -214,6 +217,12 @@ static void set_option(struct options *o, int c, char *arg, int argc)
 		if (strcmp(arg, "none"))
 			die("--net \"%s\": only \"none\" is supported", arg);
 		o->net_none = 1;
+		break;
+	case OPT_CAP_ADD:
+		if (strcmp(arg, "NET_ADMIN") && strcmp(arg, "CAP_NET_ADMIN"))
+			die("--cap-add \"%s\": only NET_ADMIN is supported",
+			    arg);
+		o->cap_net_admin = 1;
 		break;
 	case 'v':
 		o->verbose = 1;
