@@ -247,7 +247,9 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 	int err;
 
 	enter_namespaces(ready_fd);
+	step("child: namespaces");
 	setup_mounts();
+	step("child: mounts");
 	build_resolv(o, resolv, sizeof(resolv));
 	if (sethostname(o->hostname, strlen(o->hostname)))
 		die_err(-errno, "setting the hostname");
@@ -255,13 +257,17 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 	if (err)
 		die_err(err, "opening rtnetlink");
 	setup_lo(&rt);
+	step("child: lo up");
 	read_netconf(conf_fd, &conf);
+	step("child: released");
 	if (!o->net_none)
 		setup_eth0(&rt, &conf);
 	nl_close(&rt);
+	step("child: eth0 up");
 	if (hosts_build(o->hostname, conf.addr, hosts, sizeof(hosts)) < 0)
 		die("building /etc/hosts");
 	install_etc(resolv, hosts);
+	step("child: /etc files");
 	set_process(o);
 	exec_command(o->argv);
 }

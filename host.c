@@ -13,6 +13,7 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +34,22 @@ struct bridge {
 	int prefix;
 	struct in_addr gateway;
 };
+
+/* Owner tables (NFT_TABLE_F_OWNER) came in 5.12 and table userdata in
+ * 5.13. A 5.12 kernel accepts the table and silently drops the record, so
+ * the version is checked rather than the kernel's answer.
+ */
+static void check_kernel(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return;
+	if (major < 5 || (major == 5 && minor < 13))
+		die("nsrun needs Linux 5.13 or later (nftables owner tables "
+		    "with userdata); this is Linux %s", u.release);
+}
 
 static void open_sockets(struct host *h)
 {
@@ -378,7 +395,6 @@ static void create_table(struct host *h, const struct options *o,
 				  .addr = h->conf.addr, .subnet = br->net,
 				  .prefix = br->prefix, .ports = ports,
 				  .nports = o->nports, .net = !o->net_none };
-	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
 	uint8_t udata[RECORD_MAX];
 	size_t i;
 	int err;
@@ -398,23 +414,19 @@ static void create_table(struct host *h, const struct options *o,
 		snprintf(r.bridge, sizeof(r.bridge), "%s", o->bridge);
 	r.start = (uint64_t)time(NULL);
 	record_command(&r, o->argv);
-	snprintf(table, sizeof(table), TABLE_PREFIX "%s", o->name);
-	sb.table = table;
+	snprintf(h->table, sizeof(h->table), TABLE_PREFIX "%s", o->name);
+	sb.table = h->table;
 	sb.userdata = udata;
 	sb.userdata_len = (size_t)record_encode(&r, udata, sizeof(udata));
 	err = nat_create(&h->nft, &sb);
 	if (err == -EEXIST)
 		die("--name \"%s\": a sandbox of that name is running", o->name);
-	if (err == -EOPNOTSUPP || err == -EINVAL)
-		die_nl(&h->nft, err, "creating table %s (nsrun needs Linux "
-		       "5.13 or later for nftables owner tables with userdata)",
-		       table);
 	if (err)
-		die_nl(&h->nft, err, "creating table %s", table);
-	step("created table %s", table);
+		die_nl(&h->nft, err, "creating table %s", h->table);
+	step("created table %s", h->table);
 }
 
-static void wait_ready(pid_t child, int ready_fd)
+static void wait_ready(int ready_fd)
 {
 	char c;
 	ssize_t n;
@@ -425,7 +437,14 @@ static void wait_ready(pid_t child, int ready_fd)
 	/* The child printed why it could not create its namespaces. */
 	if (n != 1)
 		exit(EXIT_SETUP);
-	(void)child;
+}
+
+static int open_mnt_ns(pid_t child)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)child);
+	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
 static void create_veth(struct host *h, const struct options *o, pid_t child,
@@ -465,6 +484,7 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	struct bridge br = { 0 };
 	int lock;
 
+	check_kernel();
 	open_sockets(h);
 	if (!o->net_none) {
 		setup_bridge(h, o, &br);
@@ -479,7 +499,8 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	step("allocated %s", inet_ntoa(h->conf.addr));
 	h->conf.gateway = br.gateway;
 	h->conf.prefix = br.prefix;
-	wait_ready(child, ready_fd);
+	wait_ready(ready_fd);
+	h->mnt_fd = open_mnt_ns(child);
 	if (!o->net_none)
 		create_veth(h, o, child, &br);
 	nl_close(&h->rt);

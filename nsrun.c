@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nat/nat.h"
 #include "nsrun.h"
 
 int verbose;
@@ -221,10 +222,31 @@ static void release_child(int conf_fd, const struct netconf *conf)
 	close(conf_fd);
 }
 
+/* The kernel's teardown of what a sandbox used waits for RCU grace
+ * periods: closing the nf_tables socket flushes the table destruction our
+ * delete queued (~8 ms), and the last reference to the child's mount
+ * namespace unmounts its tree (~2 ms). The host ports are freed at once;
+ * a forked helper takes the last references to the rest and drops them
+ * when it exits, after nsrun has exited with the command's status.
+ */
+static void finish(struct host *h)
+{
+	size_t i;
+
+	/* Rules first, ports second: no connection is ever steered to a
+	 * sandbox that is gone.
+	 */
+	nat_delete(&h->nft, h->table);
+	for (i = 0; i < h->nport_fds; i++)
+		close(h->port_fds[i]);
+	if (fork() == 0)
+		_exit(0);
+}
+
 static int run(const struct options *o)
 {
-	struct host host = { 0 };
-	int ready_fd, conf_fd;
+	struct host host = { .mnt_fd = -1 };
+	int ready_fd, conf_fd, status;
 
 	step("parsed options");
 	child_pid = fork_child(o, &ready_fd, &conf_fd);
@@ -234,7 +256,11 @@ static int run(const struct options *o)
 	release_child(conf_fd, &host.conf);
 	step("released the command");
 	/* host.nft stays open until we exit: it keeps the table alive. */
-	return wait_child(child_pid);
+	status = wait_child(child_pid);
+	step("command exited");
+	finish(&host);
+	step("finished");
+	return status;
 }
 
 int main(int argc, char **argv)

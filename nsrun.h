@@ -68,19 +68,24 @@ struct netconf {
 
 /**
  * struct host - the host side of one sandbox, alive as long as nsrun is
+ * @table:	name of the sandbox's nftables table
  * @nft:	owns the sandbox's table: closing it deletes the table
  * @rt:		rtnetlink socket of the host namespace
  * @conf:	the sandbox's address, gateway and prefix
  * @port_fds:	sockets bound to the published host ports, so no other
  *		sandbox or host process can take them while we run
  * @nport_fds:	entries in @port_fds
+ * @mnt_fd:	the child's mount namespace, so that its teardown happens
+ *		off the exit path (see finish() in nsrun.c); -1 when none
  */
 struct host {
+	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
 	struct nl_sock nft;
 	struct nl_sock rt;
 	struct netconf conf;
 	int *port_fds;
 	size_t nport_fds;
+	int mnt_fd;
 };
 
 extern int verbose;

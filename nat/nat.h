@@ -74,6 +74,7 @@ struct nat_sandbox {
 ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,
 			uint32_t first_seq);
 int nat_create(struct nl_sock *s, const struct nat_sandbox *sb);
+int nat_delete(struct nl_sock *s, const char *table);
 
 /**
  * struct nat_table - one table as read back by nat_list_tables()

@@ -1,0 +1,662 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_nat.c - nat_build_batch() parsed back: framing, table, chains, maps,
+ * rules and limits, without root.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/rtnetlink.h>
+
+#include "nat/nat.h"
+#include "tests/unit/check.h"
+
+/* Same as NAT_BATCH_SIZE in nat/nat.c: what nat_create() can send. */
+#define BATCH_SIZE (192 * 1024)
+#define MAX_MSGS 256
+#define MAX_EXPRS 16
+#define FIRST_SEQ 1000
+
+static uint32_t buf[BATCH_SIZE / sizeof(uint32_t)];
+
+/* --- parsing helpers */
+
+struct tbl {
+	const struct nlattr *tb[32];
+};
+
+static int collect(const struct nlattr *attr, void *data)
+{
+	struct tbl *t = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type < 32)
+		t->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static struct tbl msg_attrs(const struct nlmsghdr *nlh)
+{
+	struct tbl t = { { NULL } };
+
+	mnl_attr_parse(nlh, sizeof(struct nfgenmsg), collect, &t);
+	return t;
+}
+
+static struct tbl nested(const struct nlattr *nest)
+{
+	struct tbl t = { { NULL } };
+
+	if (nest)
+		mnl_attr_parse_nested(nest, collect, &t);
+	return t;
+}
+
+static uint32_t be32(const struct nlattr *attr)
+{
+	return attr ? ntohl(mnl_attr_get_u32(attr)) : 0xdeadbeef;
+}
+
+static const char *str(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_str(attr) : "(none)";
+}
+
+/* The NFTA_DATA_VALUE inside @nest; its length in *len. */
+static const uint8_t *value(const struct nlattr *nest, size_t *len)
+{
+	struct tbl t = nested(nest);
+
+	*len = 0;
+	if (!t.tb[NFTA_DATA_VALUE])
+		return NULL;
+	*len = mnl_attr_get_payload_len(t.tb[NFTA_DATA_VALUE]);
+	return mnl_attr_get_payload(t.tb[NFTA_DATA_VALUE]);
+}
+
+static bool value_is(const struct nlattr *nest, const void *want, size_t n)
+{
+	size_t len;
+	const uint8_t *v = value(nest, &len);
+
+	return v && len == n && memcmp(v, want, n) == 0;
+}
+
+struct batch {
+	const struct nlmsghdr *msg[MAX_MSGS];
+	int n;
+};
+
+static struct batch split(const void *b, ssize_t len)
+{
+	const struct nlmsghdr *nlh = b;
+	struct batch out = { .n = 0 };
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left) && out.n < MAX_MSGS;
+	     nlh = mnl_nlmsg_next(nlh, &left))
+		out.msg[out.n++] = nlh;
+	CHECK(left == 0, "batch parses to its end (%d bytes left)", left);
+	return out;
+}
+
+static bool is_nft(const struct nlmsghdr *nlh, int type)
+{
+	return nlh->nlmsg_type == (NFNL_SUBSYS_NFTABLES << 8 | type);
+}
+
+static int count_type(const struct batch *b, int type)
+{
+	int i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		n += is_nft(b->msg[i], type);
+	return n;
+}
+
+/* A rule's expressions: names and NFTA_EXPR_DATA tables. */
+struct rule {
+	const char *chain;
+	int n;
+	const char *name[MAX_EXPRS];
+	struct tbl data[MAX_EXPRS];
+	const uint8_t *udata;
+	size_t udata_len;
+};
+
+static struct rule parse_rule(const struct nlmsghdr *nlh)
+{
+	struct tbl t = msg_attrs(nlh), e;
+	struct rule r = { .chain = str(t.tb[NFTA_RULE_CHAIN]) };
+	const struct nlattr *elem;
+
+	if (t.tb[NFTA_RULE_EXPRESSIONS])
+		mnl_attr_for_each_nested(elem, t.tb[NFTA_RULE_EXPRESSIONS]) {
+			if (r.n == MAX_EXPRS)
+				break;
+			e = nested(elem);
+			r.name[r.n] = str(e.tb[NFTA_EXPR_NAME]);
+			r.data[r.n++] = nested(e.tb[NFTA_EXPR_DATA]);
+		}
+	if (t.tb[NFTA_RULE_USERDATA]) {
+		elem = t.tb[NFTA_RULE_USERDATA];
+		r.udata = mnl_attr_get_payload(elem);
+		r.udata_len = mnl_attr_get_payload_len(elem);
+	}
+	return r;
+}
+
+/* Whether the rule's expressions are, in order, those named in @want. */
+#define NAMES(r, want) (strcmp(names(&(r)), want) == 0)
+
+/* The rule's expression names joined by spaces. */
+static const char *names(const struct rule *r)
+{
+	static char out[256];
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < r->n; i++) {
+		if (i)
+			strcat(out, " ");
+		strcat(out, r->name[i]);
+	}
+	return out;
+}
+
+static const char *comment(const struct rule *r)
+{
+	if (r->udata_len < 3 || r->udata[0] != 0 ||
+	    r->udata[1] != r->udata_len - 2 ||
+	    r->udata[r->udata_len - 1] != '\0')
+		return NULL;
+	return (const char *)r->udata + 2;
+}
+
+/* --- the sample sandbox */
+
+static const char record[] = "name=web\0pid=42\0cmd=sleep 9";
+
+static struct nat_port ports[] = {
+	{ IPPROTO_TCP, { 0 }, 8080, 80, 1 },
+	{ IPPROTO_UDP, { 0 }, 5353, 53, 2 },
+};
+
+static struct nat_sandbox sample(void)
+{
+	struct nat_sandbox sb = {
+		.table = "nsrun-web",
+		.name = "web",
+		.bridge = "nsrun0",
+		.prefix = 16,
+		.ports = ports,
+		.nports = 2,
+		.userdata = record,
+		.userdata_len = sizeof(record),
+		.net = 1,
+	};
+
+	ports[1].host_addr.s_addr = htonl(INADDR_LOOPBACK);
+	inet_pton(AF_INET, "10.88.0.2", &sb.addr);
+	inet_pton(AF_INET, "10.88.0.0", &sb.subnet);
+	return sb;
+}
+
+/* --- checks */
+
+static void check_framing(const struct batch *b)
+{
+	const struct nlmsghdr *first = b->msg[0], *last = b->msg[b->n - 1];
+	const struct nfgenmsg *nfg;
+	int i;
+
+	CHECK(first->nlmsg_type == NFNL_MSG_BATCH_BEGIN, "batch begins");
+	CHECK(last->nlmsg_type == NFNL_MSG_BATCH_END, "batch ends");
+	nfg = mnl_nlmsg_get_payload(first);
+	CHECK(nfg->res_id == htons(NFNL_SUBSYS_NFTABLES) &&
+	      nfg->nfgen_family == AF_UNSPEC, "BATCH_BEGIN res_id");
+	nfg = mnl_nlmsg_get_payload(last);
+	CHECK(nfg->res_id == htons(NFNL_SUBSYS_NFTABLES), "BATCH_END res_id");
+	for (i = 0; i < b->n; i++)
+		if (b->msg[i]->nlmsg_seq != FIRST_SEQ + (uint32_t)i ||
+		    !(b->msg[i]->nlmsg_flags & NLM_F_REQUEST))
+			break;
+	CHECK(i == b->n, "sequence numbers %d.. consecutive, all requests",
+	      FIRST_SEQ);
+	for (i = 1; i < b->n - 1; i++) {
+		nfg = mnl_nlmsg_get_payload(b->msg[i]);
+		if (nfg->nfgen_family != NFPROTO_IPV4 || nfg->res_id)
+			break;
+	}
+	CHECK(i == b->n - 1, "every object message is family ip");
+}
+
+static void check_table(const struct batch *b)
+{
+	const struct nlmsghdr *nlh = b->msg[1];
+	struct tbl t = msg_attrs(nlh);
+	const struct nlattr *ud = t.tb[NFTA_TABLE_USERDATA];
+
+	CHECK(is_nft(nlh, NFT_MSG_NEWTABLE), "NEWTABLE follows BATCH_BEGIN");
+	CHECK((nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) ==
+	      (NLM_F_CREATE | NLM_F_EXCL), "NEWTABLE has CREATE|EXCL");
+	CHECK(strcmp(str(t.tb[NFTA_TABLE_NAME]), "nsrun-web") == 0,
+	      "table name");
+	CHECK(be32(t.tb[NFTA_TABLE_FLAGS]) == NFT_TABLE_F_OWNER,
+	      "table flags = OWNER only (big endian)");
+	CHECK(ud && mnl_attr_get_payload_len(ud) == sizeof(record) &&
+	      memcmp(mnl_attr_get_payload(ud), record, sizeof(record)) == 0,
+	      "table userdata bytes");
+}
+
+static bool has_chain(const struct batch *b, const char *name, uint32_t hook,
+		      int32_t prio, const char *type)
+{
+	struct tbl t, h;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		if (!is_nft(b->msg[i], NFT_MSG_NEWCHAIN))
+			continue;
+		t = msg_attrs(b->msg[i]);
+		if (strcmp(str(t.tb[NFTA_CHAIN_NAME]), name))
+			continue;
+		h = nested(t.tb[NFTA_CHAIN_HOOK]);
+		return be32(h.tb[NFTA_HOOK_HOOKNUM]) == hook &&
+		       (int32_t)be32(h.tb[NFTA_HOOK_PRIORITY]) == prio &&
+		       strcmp(str(t.tb[NFTA_CHAIN_TYPE]), type) == 0 &&
+		       strcmp(str(t.tb[NFTA_CHAIN_TABLE]), "nsrun-web") == 0;
+	}
+	return false;
+}
+
+static void check_chains(const struct batch *b)
+{
+	CHECK(count_type(b, NFT_MSG_NEWCHAIN) == 4, "four chains");
+	CHECK(has_chain(b, "prerouting", NF_INET_PRE_ROUTING, -100, "nat"),
+	      "prerouting: nat, hook prerouting, priority -100");
+	CHECK(has_chain(b, "output", NF_INET_LOCAL_OUT, -100, "nat"),
+	      "output: nat, hook output, priority -100");
+	CHECK(has_chain(b, "postrouting", NF_INET_POST_ROUTING, 100, "nat"),
+	      "postrouting: nat, hook postrouting, priority 100");
+	CHECK(has_chain(b, "filter-prerouting", NF_INET_PRE_ROUTING, -300,
+			"filter"),
+	      "filter-prerouting: filter, hook prerouting, priority -300");
+}
+
+static const struct nlmsghdr *find_set_msg(const struct batch *b, int type,
+					   const char *name)
+{
+	uint16_t attr = type == NFT_MSG_NEWSET ? NFTA_SET_NAME :
+						 NFTA_SET_ELEM_LIST_SET;
+	struct tbl t;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		if (!is_nft(b->msg[i], type))
+			continue;
+		t = msg_attrs(b->msg[i]);
+		if (strcmp(str(t.tb[attr]), name) == 0)
+			return b->msg[i];
+	}
+	return NULL;
+}
+
+static void check_map(const struct batch *b, const char *name)
+{
+	const struct nlmsghdr *nlh = find_set_msg(b, NFT_MSG_NEWSET, name);
+	struct tbl t;
+
+	CHECK(nlh != NULL, "map %s created", name);
+	if (!nlh)
+		return;
+	t = msg_attrs(nlh);
+	CHECK(be32(t.tb[NFTA_SET_FLAGS]) == NFT_SET_MAP &&
+	      be32(t.tb[NFTA_SET_KEY_LEN]) == 2 &&
+	      be32(t.tb[NFTA_SET_DATA_LEN]) == 2 && be32(t.tb[NFTA_SET_ID]),
+	      "map %s: MAP, key 2 bytes, data 2 bytes, has an id", name);
+}
+
+/* Elements of map @name as "key:data" in host order, comma separated. */
+static const char *elements(const struct batch *b, const char *name)
+{
+	static char out[256];
+	const struct nlmsghdr *nlh;
+	const struct nlattr *elem;
+	const uint8_t *k, *d;
+	size_t kl, dl;
+	struct tbl t, e;
+
+	out[0] = '\0';
+	nlh = find_set_msg(b, NFT_MSG_NEWSETELEM, name);
+	if (!nlh)
+		return out;
+	t = msg_attrs(nlh);
+	mnl_attr_for_each_nested(elem, t.tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
+		e = nested(elem);
+		k = value(e.tb[NFTA_SET_ELEM_KEY], &kl);
+		d = value(e.tb[NFTA_SET_ELEM_DATA], &dl);
+		if (!k || !d || kl != 2 || dl != 2)
+			return "bad element";
+		snprintf(out + strlen(out), sizeof(out) - strlen(out),
+			 "%s%u:%u", out[0] ? "," : "", k[0] << 8 | k[1],
+			 d[0] << 8 | d[1]);
+	}
+	return out;
+}
+
+static void check_maps(const struct batch *b)
+{
+	CHECK(count_type(b, NFT_MSG_NEWSET) == 2, "two maps");
+	check_map(b, "tcp-any");
+	check_map(b, "udp-127.0.0.1");
+	CHECK(strcmp(elements(b, "tcp-any"), "8080:80") == 0,
+	      "tcp-any elements, network order: %s", elements(b, "tcp-any"));
+	CHECK(strcmp(elements(b, "udp-127.0.0.1"), "5353:53,5354:54") == 0,
+	      "udp-127.0.0.1 elements, range expanded: %s",
+	      elements(b, "udp-127.0.0.1"));
+}
+
+static int rules_in(const struct batch *b, const char *chain,
+		    struct rule *out, int max)
+{
+	struct rule r;
+	int i, n = 0;
+
+	for (i = 0; i < b->n; i++) {
+		if (!is_nft(b->msg[i], NFT_MSG_NEWRULE))
+			continue;
+		r = parse_rule(b->msg[i]);
+		if (strcmp(r.chain, chain) == 0 && n < max)
+			out[n++] = r;
+	}
+	return n;
+}
+
+static void check_comments(const struct batch *b)
+{
+	const char *c;
+	struct rule r;
+	int i, ok = 0, n = 0;
+
+	for (i = 0; i < b->n; i++) {
+		if (!is_nft(b->msg[i], NFT_MSG_NEWRULE))
+			continue;
+		n++;
+		r = parse_rule(b->msg[i]);
+		c = comment(&r);
+		if (c && strncmp(c, "nsrun web: ", 11) == 0)
+			ok++;
+		else
+			printf("# bad comment in %s\n", r.chain);
+	}
+	CHECK(n == 7 && ok == n, "7 rules, each with a comment \"nsrun web:\"");
+}
+
+static void check_dnat(const struct batch *b)
+{
+	static const uint8_t addr[4] = { 10, 88, 0, 2 };
+	static const uint8_t lo[4] = { 127, 0, 0, 1 };
+	uint32_t local = RTN_LOCAL;
+	struct rule r[4];
+	int n;
+
+	n = rules_in(b, "prerouting", r, 4);
+	CHECK(n == 1, "prerouting: one rule (loopback publish is output only)");
+	CHECK(NAMES(r[0], "fib cmp payload cmp meta cmp "
+			  "immediate payload lookup nat"),
+	      "prerouting rule: %s", names(&r[0]));
+	CHECK(value_is(r[0].data[1].tb[NFTA_CMP_DATA], &local, 4),
+	      "fib daddr type local compares host-order RTN_LOCAL");
+	CHECK(be32(r[0].data[2].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
+	      be32(r[0].data[3].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+	      value_is(r[0].data[3].tb[NFTA_CMP_DATA], "\x7f", 1),
+	      "prerouting: ip daddr != 127.0.0.0/8");
+	CHECK(value_is(r[0].data[5].tb[NFTA_CMP_DATA], "\x06", 1),
+	      "meta l4proto tcp");
+	CHECK(value_is(r[0].data[6].tb[NFTA_IMMEDIATE_DATA], addr, 4),
+	      "dnat address 10.88.0.2 in network order");
+	CHECK(be32(r[0].data[7].tb[NFTA_PAYLOAD_BASE]) ==
+	      NFT_PAYLOAD_TRANSPORT_HEADER &&
+	      be32(r[0].data[7].tb[NFTA_PAYLOAD_OFFSET]) == 2 &&
+	      be32(r[0].data[7].tb[NFTA_PAYLOAD_LEN]) == 2, "th dport");
+	CHECK(strcmp(str(r[0].data[8].tb[NFTA_LOOKUP_SET]), "tcp-any") == 0 &&
+	      r[0].data[8].tb[NFTA_LOOKUP_DREG],
+	      "lookup @tcp-any into a register");
+	CHECK(be32(r[0].data[9].tb[NFTA_NAT_TYPE]) == NFT_NAT_DNAT &&
+	      be32(r[0].data[9].tb[NFTA_NAT_REG_PROTO_MIN]) ==
+	      be32(r[0].data[8].tb[NFTA_LOOKUP_DREG]),
+	      "dnat port from the lookup register");
+	CHECK(strcmp(comment(&r[0]),
+		     "nsrun web: tcp 8080 -> 10.88.0.2:80") == 0,
+	      "comment: %s", comment(&r[0]));
+
+	n = rules_in(b, "output", r, 4);
+	CHECK(n == 2, "output: two rules");
+	CHECK(NAMES(r[0], "fib cmp meta cmp immediate payload lookup nat"),
+	      "output tcp rule, no loopback exclusion: %s", names(&r[0]));
+	CHECK(NAMES(r[1], "payload cmp meta cmp immediate payload lookup nat"),
+	      "output udp rule: %s", names(&r[1]));
+	CHECK(be32(r[1].data[0].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
+	      value_is(r[1].data[1].tb[NFTA_CMP_DATA], lo, 4),
+	      "ip daddr 127.0.0.1");
+	CHECK(strcmp(comment(&r[1]),
+		     "nsrun web: udp 127.0.0.1:5353-5354 -> "
+		     "10.88.0.2:53-54") == 0,
+	      "comment: %s", comment(&r[1]));
+}
+
+static void check_postrouting(const struct batch *b)
+{
+	static const char ifname[16] = "nsrun0";
+	uint32_t dnat = IPS_DST_NAT;
+	struct rule r[4];
+	int n;
+
+	n = rules_in(b, "postrouting", r, 4);
+	CHECK(n == 3, "postrouting: three rules");
+	CHECK(NAMES(r[0], "payload cmp meta cmp masq") &&
+	      be32(r[0].data[3].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+	      value_is(r[0].data[3].tb[NFTA_CMP_DATA], ifname, 16),
+	      "ip saddr ADDR oifname != \"nsrun0\" (16 bytes) masquerade");
+	CHECK(NAMES(r[1], "payload cmp payload cmp meta cmp "
+			  "ct bitwise cmp masq"),
+	      "hairpin rule: %s", names(&r[1]));
+	CHECK(be32(r[1].data[0].tb[NFTA_PAYLOAD_LEN]) == 2 &&
+	      value_is(r[1].data[1].tb[NFTA_CMP_DATA], "\x0a\x58", 2),
+	      "ip saddr 10.88.0.0/16 loads two bytes");
+	CHECK(be32(r[1].data[6].tb[NFTA_CT_KEY]) == NFT_CT_STATUS &&
+	      value_is(r[1].data[7].tb[NFTA_BITWISE_MASK], &dnat, 4) &&
+	      be32(r[1].data[8].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ,
+	      "ct status dnat: host-order IPS_DST_NAT mask, cmp neq 0");
+	CHECK(NAMES(r[2], "payload cmp payload cmp meta cmp masq") &&
+	      value_is(r[2].data[1].tb[NFTA_CMP_DATA], "\x7f", 1),
+	      "ip saddr 127.0.0.0/8 ip daddr ADDR oifname masquerade");
+
+	n = rules_in(b, "filter-prerouting", r, 4);
+	CHECK(n == 1 && NAMES(r[0], "meta cmp payload cmp immediate") &&
+	      be32(r[0].data[0].tb[NFTA_META_KEY]) == NFT_META_IIFNAME &&
+	      value_is(r[0].data[3].tb[NFTA_CMP_DATA], "\x7f", 1),
+	      "iifname \"nsrun0\" ip daddr 127.0.0.0/8 drop");
+}
+
+static void test_sample(void)
+{
+	struct nat_sandbox sb = sample();
+	ssize_t len = nat_build_batch(buf, sizeof(buf), &sb, FIRST_SEQ);
+	struct batch b;
+
+	CHECK(len > 0, "sample batch builds (%zd bytes)", len);
+	if (len <= 0)
+		return;
+	b = split(buf, len);
+	CHECK(b.n == 18, "18 messages (%d)", b.n);
+	check_framing(&b);
+	check_table(&b);
+	check_chains(&b);
+	check_maps(&b);
+	check_comments(&b);
+	check_dnat(&b);
+	check_postrouting(&b);
+}
+
+static void test_net_none(void)
+{
+	struct nat_sandbox sb = sample();
+	struct batch b;
+	ssize_t len;
+
+	sb.net = 0;
+	sb.bridge = NULL;	/* not needed without a network */
+	len = nat_build_batch(buf, sizeof(buf), &sb, FIRST_SEQ);
+	CHECK(len > 0, "--net none builds");
+	if (len <= 0)
+		return;
+	b = split(buf, len);
+	CHECK(b.n == 3 && is_nft(b.msg[1], NFT_MSG_NEWTABLE),
+	      "--net none: begin, table, end");
+}
+
+static void test_no_ports(void)
+{
+	struct nat_sandbox sb = sample();
+	struct batch b;
+	ssize_t len;
+
+	sb.nports = 0;
+	len = nat_build_batch(buf, sizeof(buf), &sb, FIRST_SEQ);
+	if (len <= 0) {
+		CHECK(0, "no ports builds");
+		return;
+	}
+	b = split(buf, len);
+	CHECK(count_type(&b, NFT_MSG_NEWSET) == 0 &&
+	      count_type(&b, NFT_MSG_NEWCHAIN) == 2 &&
+	      count_type(&b, NFT_MSG_NEWRULE) == 2,
+	      "no ports: postrouting masquerade and the guard only");
+}
+
+static void test_prefix20(void)
+{
+	static const uint8_t mask[4] = { 0xff, 0xff, 0xf0, 0 };
+	static const uint8_t net[4] = { 10, 88, 16, 0 };
+	struct nat_sandbox sb = sample();
+	struct rule r[4];
+	struct batch b;
+	ssize_t len;
+
+	inet_pton(AF_INET, "10.88.31.7", &sb.subnet);	/* host bits set */
+	sb.prefix = 20;
+	len = nat_build_batch(buf, sizeof(buf), &sb, FIRST_SEQ);
+	if (len <= 0) {
+		CHECK(0, "/20 builds");
+		return;
+	}
+	b = split(buf, len);
+	rules_in(&b, "postrouting", r, 4);
+	CHECK(strcmp(r[1].name[1], "bitwise") == 0 &&
+	      be32(r[1].data[0].tb[NFTA_PAYLOAD_LEN]) == 4 &&
+	      value_is(r[1].data[1].tb[NFTA_BITWISE_MASK], mask, 4) &&
+	      value_is(r[1].data[2].tb[NFTA_CMP_DATA], net, 4),
+	      "ip saddr 10.88.16.0/20: load 4, mask ff.ff.f0.00, cmp");
+}
+
+static void test_limits(void)
+{
+	struct nat_sandbox sb = sample();
+	struct nat_port many[2] = {
+		{ IPPROTO_TCP, { 0 }, 10000, 10000, 1000 },
+		{ IPPROTO_UDP, { 0 }, 10000, 10000, 24 },
+	};
+	struct nat_port groups[70];
+	ssize_t len, full;
+	size_t i;
+
+	sb.ports = many;
+	CHECK(nat_build_batch(buf, sizeof(buf), &sb, 1) > 0,
+	      "1024 ports (2 ranges) build");
+	many[1].count = 25;
+	CHECK(nat_build_batch(buf, sizeof(buf), &sb, 1) == -E2BIG,
+	      "1025 ports: -E2BIG");
+
+	sb = sample();
+	full = nat_build_batch(buf, sizeof(buf), &sb, 1);
+	for (len = 0; len < full; len++)
+		if (nat_build_batch(buf, len, &sb, 1) != -ENOSPC)
+			break;
+	CHECK(len == full, "every buffer shorter than %zd bytes: -ENOSPC",
+	      full);
+	CHECK(nat_build_batch(buf, 16, &sb, 1) == -ENOSPC, "tiny buffer");
+
+	sb.prefix = 31;
+	CHECK(nat_build_batch(buf, sizeof(buf), &sb, 1) == -EINVAL,
+	      "prefix /31: -EINVAL");
+	sb = sample();
+	sb.userdata_len = 257;
+	CHECK(nat_build_batch(buf, sizeof(buf), &sb, 1) == -E2BIG,
+	      "userdata over 256 bytes: -E2BIG");
+
+	/* 65 (protocol, address) groups are refused. */
+	sb = sample();
+	for (i = 0; i < 70; i++) {
+		groups[i] = (struct nat_port){
+			i % 2 ? IPPROTO_UDP : IPPROTO_TCP,
+			{ htonl(0xc0000200 + i / 2) }, 1000 + i, 80, 1 };
+	}
+	sb.ports = groups;
+	sb.nports = 64;
+	CHECK(nat_build_batch(buf, sizeof(buf), &sb, 1) > 0, "64 groups build");
+	sb.nports = 65;
+	CHECK(nat_build_batch(buf, sizeof(buf), &sb, 1) == -E2BIG,
+	      "65 groups: -E2BIG");
+}
+
+/* The largest batch: 1024 ports over 64 groups, longest table name,
+ * comments at their limit. It must fit nat_create()'s buffer.
+ */
+static void test_worst_case(void)
+{
+	static struct nat_port p[NAT_MAX_PORTS];
+	static const uint8_t record256[256];
+	struct nat_sandbox sb = sample();
+	char table[128], name[300];
+	ssize_t len;
+	size_t i;
+
+	memset(table, 'T', 127);
+	table[127] = '\0';
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (i = 0; i < NAT_MAX_PORTS; i++)
+		p[i] = (struct nat_port){ i % 2 ? IPPROTO_UDP : IPPROTO_TCP,
+			{ htonl(0xc0000200 + i % 64 / 2) }, 1 + i, 1 + i, 1 };
+	sb.table = table;
+	sb.name = name;
+	sb.bridge = "abcdefghijklmno";
+	sb.ports = p;
+	sb.nports = NAT_MAX_PORTS;
+	sb.userdata_len = 256;
+	sb.userdata = record256;
+	len = nat_build_batch(buf, sizeof(buf), &sb, 1);
+	CHECK(len > 0, "worst case fits %d bytes: %zd", BATCH_SIZE, len);
+	sb.name = "web";
+	len = nat_build_batch(buf, sizeof(buf), &sb, 1);
+	CHECK(len > 0, "worst case with short comments: %zd bytes", len);
+}
+
+int main(void)
+{
+	test_sample();
+	test_net_none();
+	test_no_ports();
+	test_prefix20();
+	test_limits();
+	test_worst_case();
+	return CHECK_DONE();
+}
