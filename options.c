@@ -87,6 +87,16 @@ void usage_error(const char *fmt, ...)
 	exit(EXIT_SETUP);
 }
 
+/* getopt_long's '?' (unknown) or ':' (value missing), as one line. */
+static void bad_option(int c, const char *arg)
+{
+	if (c == ':')
+		usage_error("option '%s' needs a value", arg);
+	if (optopt && strncmp(arg, "--", 2))
+		usage_error("unknown option '-%c'", optopt);
+	usage_error("unknown option '%s'", arg);
+}
+
 static void add_publish(struct options *o, const char *arg)
 {
 	const char *why;
@@ -233,10 +243,6 @@ static void set_option(struct options *o, int c, char *arg, int argc)
 	case OPT_VERSION:
 		printf("nsrun %s\n", NSRUN_VERSION);
 		exit(0);
-	default:
-		/* getopt_long has printed what was wrong. */
-		fputs("Try 'nsrun --help' for more information.\n", stderr);
-		exit(EXIT_SETUP);
 	}
 }
 
@@ -297,11 +303,14 @@ void options_parse(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	opterr = 1;
+	opterr = 0;	/* our messages start with "nsrun:", not argv[0] */
 	/* '+': stop at the first non-option, the command. */
-	while ((c = getopt_long(argc, argv, "+p:h:e:u:w:v", long_options,
-				NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+:p:h:e:u:w:v", long_options,
+				NULL)) != -1) {
+		if (c == '?' || c == ':')
+			bad_option(c, argv[optind - 1]);
 		set_option(o, c, optarg, argc);
+	}
 	if (optind >= argc)
 		usage_error("no command given");
 	o->argv = argv + optind;
