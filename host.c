@@ -392,6 +392,7 @@ static void create_table(struct host *h, const struct options *o,
 	struct nat_port ports[MAX_PUBLISH];
 	struct record r = { .pid = child, .addr = h->conf.addr };
 	struct nat_sandbox sb = { .name = o->name, .bridge = o->bridge,
+				  .port = h->port,
 				  .addr = h->conf.addr, .subnet = br->net,
 				  .prefix = br->prefix, .ports = ports,
 				  .nports = o->nports, .net = !o->net_none };
@@ -415,6 +416,7 @@ static void create_table(struct host *h, const struct options *o,
 	r.start = (uint64_t)time(NULL);
 	record_command(&r, o->argv);
 	snprintf(h->table, sizeof(h->table), TABLE_PREFIX "%s", o->name);
+	h->net = !o->net_none;
 	sb.table = h->table;
 	sb.userdata = udata;
 	sb.userdata_len = (size_t)record_encode(&r, udata, sizeof(udata));
@@ -450,12 +452,10 @@ static int open_mnt_ns(pid_t child)
 static void create_veth(struct host *h, const struct options *o, pid_t child,
 			const struct bridge *br)
 {
-	char name[IFNAMSIZ];
+	const char *name = h->port;
 	struct link_info li;
 	int err;
 
-	/* Unique while the child lives: pids are not reused before. */
-	snprintf(name, sizeof(name), "nsrv%d", (int)child);
 	err = link_add_veth(&h->rt, name, br->ifindex, "eth0", child);
 	if (err)
 		die_nl(&h->rt, err, "creating veth %s", name);
@@ -485,6 +485,8 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	int lock;
 
 	check_kernel();
+	/* Unique while the child lives: pids are not reused before. */
+	snprintf(h->port, sizeof(h->port), "nsrv%d", (int)child);
 	open_sockets(h);
 	if (!o->net_none) {
 		setup_bridge(h, o, &br);

@@ -236,7 +236,7 @@ static void finish(struct host *h)
 	/* Rules first, ports second: no connection is ever steered to a
 	 * sandbox that is gone.
 	 */
-	nat_delete(&h->nft, h->table);
+	nat_delete(&h->nft, h->table, h->net);
 	for (i = 0; i < h->nport_fds; i++)
 		close(h->port_fds[i]);
 	if (fork() == 0)

@@ -68,7 +68,9 @@ struct netconf {
 
 /**
  * struct host - the host side of one sandbox, alive as long as nsrun is
- * @table:	name of the sandbox's nftables table
+ * @table:	name of the sandbox's nftables tables (ip, and bridge if @net)
+ * @port:	host end of the veth, the sandbox's port on the bridge
+ * @net:	the sandbox is on a bridge (not --net none)
  * @nft:	owns the sandbox's table: closing it deletes the table
  * @rt:		rtnetlink socket of the host namespace
  * @conf:	the sandbox's address, gateway and prefix
@@ -80,6 +82,8 @@ struct netconf {
  */
 struct host {
 	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
+	char port[16];
+	int net;
 	struct nl_sock nft;
 	struct nl_sock rt;
 	struct netconf conf;

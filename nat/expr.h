@@ -22,6 +22,7 @@
  * @nlh:	message being built, at @buf + @len, or NULL
  * @seq:	sequence number of the next message
  * @err:	0, or -ENOSPC once something did not fit
+ * @family:	nfgen_family of the object messages (NFPROTO_IPV4, ...)
  */
 struct nat_batch {
 	char *buf;
@@ -30,6 +31,7 @@ struct nat_batch {
 	struct nlmsghdr *nlh;
 	uint32_t seq;
 	int err;
+	uint8_t family;
 };
 
 void expr_msg_start(struct nat_batch *b, uint16_t type, uint8_t family,

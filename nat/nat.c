@@ -49,7 +49,9 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <linux/if_ether.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -84,6 +86,12 @@
 #define CHAIN_OUT	"output"
 #define CHAIN_POST	"postrouting"
 #define CHAIN_RAW	"filter-prerouting"
+#define CHAIN_SPOOF	"port-guard"
+
+/* ARP for IPv4 over Ethernet: the sender's IP follows htype, ptype, hlen,
+ * plen, oper (8 bytes) and the sender's MAC (6), RFC 826.
+ */
+#define ARP_SPA		14
 
 /* A rule comment: libnftnl's TLV { u8 type 0, u8 len, text NUL } must fit
  * NFT_USERDATA_MAXLEN.
@@ -187,7 +195,8 @@ static int check(const struct nat_sandbox *sb)
 	if (!sb->net)
 		return 0;
 	if (!sb->name || !sb->bridge || !*sb->bridge ||
-	    strlen(sb->bridge) >= IFNAMSIZ)
+	    strlen(sb->bridge) >= IFNAMSIZ || !sb->port || !*sb->port ||
+	    strlen(sb->port) >= IFNAMSIZ)
 		return -EINVAL;
 	if (sb->prefix < 8 || sb->prefix > 30)
 		return -EINVAL;
@@ -265,19 +274,22 @@ static void match_host(struct nat_batch *b, struct in_addr host, bool pre)
 
 /* --- messages */
 
+/* An object message of the family the batch is building for. */
 static void msg_start(struct nat_batch *b, uint16_t type, uint16_t flags)
 {
-	expr_msg_start(b, NFNL_SUBSYS_NFTABLES << 8 | type, NFPROTO_IPV4,
-		       flags, 0);
+	expr_msg_start(b, NFNL_SUBSYS_NFTABLES << 8 | type, b->family, flags,
+		       0);
 }
 
-/* table ip NAME { flags owner; } with the sandbox record as userdata */
+/* table ip|bridge NAME { flags owner; } with the sandbox record as
+ * userdata of the ip table
+ */
 static void add_table(struct nat_batch *b, const struct nat_sandbox *sb)
 {
 	msg_start(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
 	expr_put_str(b, NFTA_TABLE_NAME, sb->table);
 	expr_put_u32(b, NFTA_TABLE_FLAGS, NFT_TABLE_F_OWNER);
-	if (sb->userdata_len)
+	if (sb->userdata_len && b->family == NFPROTO_IPV4)
 		expr_put(b, NFTA_TABLE_USERDATA, sb->userdata_len,
 			 sb->userdata);
 	expr_msg_end(b);
@@ -581,6 +593,50 @@ static void add_guard_rule(struct nat_batch *b, const struct nat_sandbox *sb)
 	rule_end(b, exprs, &t);
 }
 
+/* iifname "PORT" ether type ip ip saddr != ADDR drop
+ * iifname "PORT" ether type arp arp saddr ip != ADDR drop
+ * A sandbox holds CAP_NET_RAW and can forge any source: on its own bridge
+ * port only its own address may appear, in IPv4 and in ARP.
+ */
+static void add_spoof_rule(struct nat_batch *b, const struct nat_sandbox *sb,
+			   uint16_t ethertype, uint32_t saddr_offset)
+{
+	uint16_t proto = htons(ethertype);
+	struct text t = { .len = 0 };
+	struct nlattr *exprs;
+	char a[INET_ADDRSTRLEN];
+
+	say(&t, "nsrun %s: drop %s from %s not sent by %s", sb->name,
+	    ethertype == ETH_P_IP ? "ip" : "arp", sb->port, ntop(sb->addr, a));
+	exprs = rule_start(b, sb->table, CHAIN_SPOOF);
+	/* iifname "PORT" */
+	match_ifname(b, NFT_META_IIFNAME, NFT_CMP_EQ, sb->port);
+	/* ether type ip|arp */
+	expr_meta(b, NFT_META_PROTOCOL, NFT_REG_1);
+	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &proto, sizeof(proto));
+	/* ip saddr != ADDR, or arp saddr ip != ADDR */
+	expr_payload(b, NFT_PAYLOAD_NETWORK_HEADER, saddr_offset, 4,
+		     NFT_REG_1);
+	expr_cmp(b, NFT_CMP_NEQ, NFT_REG_1, &sb->addr, 4);
+	/* drop */
+	expr_verdict(b, NF_DROP);
+	rule_end(b, exprs, &t);
+}
+
+/* table bridge NAME: what enters the bridge from the sandbox's port */
+static void add_bridge_table(struct nat_batch *b,
+			     const struct nat_sandbox *sb)
+{
+	b->family = NFPROTO_BRIDGE;
+	add_table(b, sb);
+	/* NF_BR_PRI_FILTER_BRIDGED, nft's "filter" for the bridge family */
+	add_chain(b, sb->table, CHAIN_SPOOF, "filter", NF_BR_PRE_ROUTING,
+		  -200);
+	add_spoof_rule(b, sb, ETH_P_IP, IP_SADDR);
+	add_spoof_rule(b, sb, ETH_P_ARP, ARP_SPA);
+	b->family = NFPROTO_IPV4;
+}
+
 static void add_net(struct nat_batch *b, const struct nat_sandbox *sb)
 {
 	uint32_t id = 0;
@@ -596,6 +652,7 @@ static void add_net(struct nat_batch *b, const struct nat_sandbox *sb)
 		add_localhost_rule(b, sb);
 	}
 	add_guard_rule(b, sb);
+	add_bridge_table(b, sb);
 }
 
 /* BATCH_BEGIN or BATCH_END: res_id names the nf_tables subsystem. */
@@ -611,7 +668,8 @@ static void batch_mark(struct nat_batch *b, uint16_t type)
 static ssize_t build(void *buf, size_t size, const struct nat_sandbox *sb,
 		     uint32_t *seq)
 {
-	struct nat_batch b = { .buf = buf, .size = size, .seq = *seq };
+	struct nat_batch b = { .buf = buf, .size = size, .seq = *seq,
+			       .family = NFPROTO_IPV4 };
 	int err;
 
 	err = check(sb);
@@ -632,7 +690,8 @@ static ssize_t build(void *buf, size_t size, const struct nat_sandbox *sb,
 static bool table_exists(struct nl_sock *s, const char *name)
 {
 	uint32_t buf[(64 + NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
-	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf) };
+	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
+			       .family = NFPROTO_IPV4 };
 
 	msg_start(&b, NFT_MSG_GETTABLE, 0);
 	expr_put_str(&b, NFTA_TABLE_NAME, name);
@@ -715,6 +774,7 @@ int nat_create(struct nl_sock *s, const struct nat_sandbox *sb)
  * nat_delete() - delete a sandbox's table through its owner socket
  * @s:		the socket that created the table
  * @table:	table name
+ * @net:	as in struct nat_sandbox: the bridge table exists too
  *
  * The kernel would delete the table anyway when @s is released, but that
  * path waits for RCU grace periods (about 15 ms) inside close() and so
@@ -723,16 +783,21 @@ int nat_create(struct nl_sock *s, const struct nat_sandbox *sb)
  *
  * Return: 0 or the kernel's -errno.
  */
-int nat_delete(struct nl_sock *s, const char *table)
+int nat_delete(struct nl_sock *s, const char *table, int net)
 {
 	uint32_t buf[(256 + NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
 	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
 			       .seq = nl_next_seq(s) };
+	static const uint8_t families[] = { NFPROTO_IPV4, NFPROTO_BRIDGE };
+	size_t i;
 
 	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
-	msg_start(&b, NFT_MSG_DELTABLE, 0);
-	expr_put_str(&b, NFTA_TABLE_NAME, table);
-	expr_msg_end(&b);
+	for (i = 0; i < (net ? 2u : 1u); i++) {
+		b.family = families[i];
+		msg_start(&b, NFT_MSG_DELTABLE, 0);
+		expr_put_str(&b, NFTA_TABLE_NAME, table);
+		expr_msg_end(&b);
+	}
 	batch_mark(&b, NFNL_MSG_BATCH_END);
 	if (b.err)
 		return b.err;

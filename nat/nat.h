@@ -48,6 +48,7 @@ struct nat_port {
  * @table:	table name, unique per sandbox ("nsrun-NAME")
  * @name:	sandbox name, used in rule comments
  * @bridge:	host bridge name
+ * @port:	host end of the sandbox's veth, its port on the bridge
  * @addr:	sandbox address
  * @subnet:	bridge subnet (network address)
  * @prefix:	subnet prefix length
@@ -61,6 +62,7 @@ struct nat_sandbox {
 	const char *table;
 	const char *name;
 	const char *bridge;
+	const char *port;
 	struct in_addr addr;
 	struct in_addr subnet;
 	int prefix;
@@ -74,7 +76,7 @@ struct nat_sandbox {
 ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,
 			uint32_t first_seq);
 int nat_create(struct nl_sock *s, const struct nat_sandbox *sb);
-int nat_delete(struct nl_sock *s, const char *table);
+int nat_delete(struct nl_sock *s, const char *table, int net);
 
 /**
  * struct nat_table - one table as read back by nat_list_tables()

@@ -8,7 +8,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include <net/if.h>
+
 #include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -194,6 +197,7 @@ static struct nat_sandbox sample(void)
 		.table = "nsrun-web",
 		.name = "web",
 		.bridge = "nsrun0",
+		.port = "nsrv4242",
 		.prefix = 16,
 		.ports = ports,
 		.nports = 2,
@@ -229,12 +233,19 @@ static void check_framing(const struct batch *b)
 			break;
 	CHECK(i == b->n, "sequence numbers %d.. consecutive, all requests",
 	      FIRST_SEQ);
-	for (i = 1; i < b->n - 1; i++) {
+	/* The ip table and its objects, then the bridge table's four. */
+	for (i = 1; i < b->n - 5; i++) {
 		nfg = mnl_nlmsg_get_payload(b->msg[i]);
 		if (nfg->nfgen_family != NFPROTO_IPV4 || nfg->res_id)
 			break;
 	}
-	CHECK(i == b->n - 1, "every object message is family ip");
+	CHECK(i == b->n - 5, "the ip table's messages are family ip");
+	for (; i < b->n - 1; i++) {
+		nfg = mnl_nlmsg_get_payload(b->msg[i]);
+		if (nfg->nfgen_family != NFPROTO_BRIDGE || nfg->res_id)
+			break;
+	}
+	CHECK(i == b->n - 1, "the last four are family bridge");
 }
 
 static void check_table(const struct batch *b)
@@ -278,7 +289,9 @@ static bool has_chain(const struct batch *b, const char *name, uint32_t hook,
 
 static void check_chains(const struct batch *b)
 {
-	CHECK(count_type(b, NFT_MSG_NEWCHAIN) == 4, "four chains");
+	CHECK(count_type(b, NFT_MSG_NEWCHAIN) == 5, "five chains");
+	CHECK(has_chain(b, "port-guard", NF_BR_PRE_ROUTING, -200, "filter"),
+	      "port-guard: filter, bridge prerouting, priority -200");
 	CHECK(has_chain(b, "prerouting", NF_INET_PRE_ROUTING, -100, "nat"),
 	      "prerouting: nat, hook prerouting, priority -100");
 	CHECK(has_chain(b, "output", NF_INET_LOCAL_OUT, -100, "nat"),
@@ -396,7 +409,33 @@ static void check_comments(const struct batch *b)
 		else
 			printf("# bad comment in %s\n", r.chain);
 	}
-	CHECK(n == 7 && ok == n, "7 rules, each with a comment \"nsrun web:\"");
+	CHECK(n == 9 && ok == n, "9 rules, each with a comment \"nsrun web:\"");
+}
+
+/* The port guard: iifname PORT, ether type, source != ADDR, drop. */
+static void check_port_guard(const struct batch *b)
+{
+	static const uint8_t addr[4] = { 10, 88, 0, 2 };
+	static const char ifname[IFNAMSIZ] = "nsrv4242";
+	static const uint16_t types[2] = { 0x0800, 0x0806 };
+	static const uint32_t offsets[2] = { 12, 14 };
+	uint16_t type;
+	struct rule r[2];
+	int i, n, ok = 0;
+
+	n = rules_in(b, "port-guard", r, 2);
+	for (i = 0; i < n; i++) {
+		type = htons(types[i]);
+		ok += NAMES(r[i], "meta cmp meta cmp payload cmp immediate") &&
+		      value_is(r[i].data[1].tb[NFTA_CMP_DATA], ifname,
+			       IFNAMSIZ) &&
+		      value_is(r[i].data[3].tb[NFTA_CMP_DATA], &type, 2) &&
+		      be32(r[i].data[4].tb[NFTA_PAYLOAD_OFFSET]) == offsets[i] &&
+		      be32(r[i].data[5].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+		      value_is(r[i].data[5].tb[NFTA_CMP_DATA], addr, 4);
+	}
+	CHECK(n == 2 && ok == 2,
+	      "port guard: ip and arp from nsrv4242 not 10.88.0.2 dropped");
 }
 
 static void check_dnat(const struct batch *b)
@@ -496,13 +535,14 @@ static void test_sample(void)
 	if (len <= 0)
 		return;
 	b = split(buf, len);
-	CHECK(b.n == 18, "18 messages (%d)", b.n);
+	CHECK(b.n == 22, "22 messages (%d)", b.n);
 	check_framing(&b);
 	check_table(&b);
 	check_chains(&b);
 	check_maps(&b);
 	check_comments(&b);
 	check_dnat(&b);
+	check_port_guard(&b);
 	check_postrouting(&b);
 }
 
@@ -537,9 +577,9 @@ static void test_no_ports(void)
 	}
 	b = split(buf, len);
 	CHECK(count_type(&b, NFT_MSG_NEWSET) == 0 &&
-	      count_type(&b, NFT_MSG_NEWCHAIN) == 2 &&
-	      count_type(&b, NFT_MSG_NEWRULE) == 2,
-	      "no ports: postrouting masquerade and the guard only");
+	      count_type(&b, NFT_MSG_NEWCHAIN) == 3 &&
+	      count_type(&b, NFT_MSG_NEWRULE) == 4,
+	      "no ports: masquerade, loopback guard and the port guard only");
 }
 
 static void test_prefix20(void)
