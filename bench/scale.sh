@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bench/scale.sh - launch latency and new-connection latency with N
+# sandboxes already running, side by side in one run.
+#
+# Usage: bench/scale.sh [N]...      (default: 0 100; e.g. 0 100 1000)
+#
+# For each N, in increasing order, background sandboxes are added until N
+# run (`nsrun --name bg-I -p PORT:80 -- sleep`, each with its own table
+# and published port, as real services would have), then:
+#   launch      median wall time of `nsrun -p 8080:80 true` ($LAUNCHES runs)
+#   conn        median time to connect, read a line and close, through a
+#               published port: from the upstream netns to the host's
+#               address (prerouting DNAT), and from the host to 127.0.0.1
+#               (output DNAT) ($CONNS connections each)
+# and prints one row per N and the ratios against the first N.
+#
+# Bounded: N at most 1000 (a Linux bridge has at most 1024 ports), and
+# the whole run at most $BENCH_TIMEOUT seconds (default 1200). Everything
+# runs in throwaway namespaces and is killed on exit.
+
+. "$(dirname "$0")/lib.sh"
+
+LAUNCHES=${LAUNCHES:-10}
+CONNS=${CONNS:-200}
+BATCH=25
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-1200}
+LEVELS=("$@")
+[ ${#LEVELS[@]} -gt 0 ] || LEVELS=(0 100)
+prev=-1
+for n in "${LEVELS[@]}"; do
+	case $n in '' | *[!0-9]*) die "N must be a number: $n" ;; esac
+	[ "$n" -le 1000 ] || die "N: at most 1000 (bridge ports)"
+	[ "$n" -gt "$prev" ] || die "give N in increasing order"
+	prev=$n
+done
+DEADLINE=$(($(now_us) + BENCH_TIMEOUT * 1000000))
+
+time_left() {
+	[ "$(now_us)" -lt "$DEADLINE" ]
+}
+
+bench_ns upstream
+
+# The server every connection goes to: accept, send a line, close.
+SERVER='
+import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 7000))
+s.listen(512)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"hi\n")
+    c.close()
+'
+
+# The client: CONNS connections one after another, each bounded to 2 s;
+# prints the median and 90th percentile in ms.
+CLIENT='
+import socket, sys, time
+addr, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+t = []
+for _ in range(n):
+    t0 = time.perf_counter()
+    c = socket.create_connection((addr, port), timeout=2)
+    c.recv(16)
+    c.close()
+    t.append((time.perf_counter() - t0) * 1000)
+t.sort()
+print("%.3f %.3f" % (t[len(t) // 2], t[len(t) * 9 // 10]))
+'
+
+bench_spawn "$BT/server" "$H" "$NSRUN" --name echo -p 7000:7000 -- \
+	python3 -c "$SERVER"
+
+running() {
+	in_h "$NSRUN" ps --json | jq -e --argjson n "$1" 'length >= $n'
+}
+
+server_up() {
+	[ "$(printf 'x' | in_u timeout 3 socat -T2 - TCP:198.18.0.1:7000,connect-timeout=2 2>/dev/null)" = hi ]
+}
+wait_for 10 server_up || die "echo server not reachable: $(cat "$BT/server.err")"
+
+# grow_to N: start background sandboxes until N of them run, BATCH at a
+# time, waiting for each batch (bounded).
+BG=0
+grow_to() {
+	local want=$1 i stop
+	while [ $BG -lt "$want" ]; do
+		time_left || die "time is up with $BG sandboxes running"
+		stop=$((BG + BATCH))
+		[ $stop -gt "$want" ] && stop=$want
+		for ((i = BG; i < stop; i++)); do
+			bench_spawn "$BT/bg" "$H" "$NSRUN" --name "bg-$i" \
+				-p "$((20000 + i)):80" -- sleep 3600
+		done
+		BG=$stop
+		# +1: the echo server.
+		wait_for 60 running $((BG + 1)) ||
+			die "only $(in_h "$NSRUN" ps --json | jq length) of $((BG + 1)) sandboxes run: $(tail -n 3 "$BT/bg.err")"
+	done
+}
+
+# launch_ms: the median of LAUNCHES launches, timed inside the host netns.
+launch_ms() {
+	in_h bash -c '
+		for ((i = 0; i < $2; i++)); do
+			t0=${EPOCHREALTIME/./}
+			"$1" -p 8080:80 true || exit 1
+			t1=${EPOCHREALTIME/./}
+			printf "%d.%03d\\n" $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
+		done' _ "$NSRUN" "$LAUNCHES" >"$BT/launch" ||
+		die "nsrun -p 8080:80 true failed"
+	median <"$BT/launch"
+}
+
+# conn_ms NS ADDR: "median p90" of CONNS connections to ADDR:7000.
+conn_ms() {
+	ip netns exec "$1" timeout $((CONNS * 2 + 10)) \
+		python3 -c "$CLIENT" "$2" 7000 "$CONNS" ||
+		die "connections to $2:7000 from $1 failed"
+}
+
+echo "scale: N = ${LEVELS[*]}; $LAUNCHES launches and $CONNS connections per N"
+printf '%6s %10s %14s %14s %14s\n' running "launch ms" "conn ms (up)" \
+	"p90 (up)" "conn ms (lo)"
+rows=()
+for n in "${LEVELS[@]}"; do
+	grow_to "$n"
+	time_left || die "time is up before N=$n"
+	l=$(launch_ms)
+	read -r cu cu90 < <(conn_ms "$U" 198.18.0.1)
+	read -r cl _ < <(conn_ms "$H" 127.0.0.1)
+	printf '%6s %10s %14s %14s %14s\n' "$n" "$l" "$cu" "$cu90" "$cl"
+	rows+=("$n $l $cu $cl")
+done
+
+read -r n0 l0 cu0 cl0 <<<"${rows[0]}"
+for r in "${rows[@]:1}"; do
+	read -r n l cu cl <<<"$r"
+	echo "ratio N=$n/N=$n0: launch $(ratio "$l" "$l0"), conn (up) $(ratio "$cu" "$cu0"), conn (lo) $(ratio "$cl" "$cl0")"
+done

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bench/throughput.sh - TCP throughput through a published port against a
+# plain veth, side by side in one run (iperf3, client to server):
+#
+#   published  upstream netns -> host's address 198.18.0.1:5201, DNATed by
+#              nsrun's rules to `nsrun -p 5201:5201 -- iperf3 -s`
+#   routed     the same path without DNAT: upstream -> the sandbox's own
+#              address (a route via the host), to see what NAT itself costs
+#   plain      two netns joined by one veth pair (the floor)
+#
+# Usage: bench/throughput.sh [SECONDS [REPEAT]]   (default 3 s, 3 times;
+#        or $DURATION, $REPEAT)
+#
+# The paths are measured in turn, REPEAT rounds; prints the median of each
+# in Gbit/s and the ratios published/plain and published/routed. All in
+# throwaway namespaces: host, upstream, and the plain pair.
+
+. "$(dirname "$0")/lib.sh"
+
+DURATION=${1:-${DURATION:-3}}
+REPEAT=${2:-${REPEAT:-3}}
+case $DURATION$REPEAT in *[!0-9]*) die "SECONDS and REPEAT are numbers" ;; esac
+[ "$DURATION" -ge 1 ] && [ "$DURATION" -le 60 ] || die "SECONDS: 1 to 60"
+[ "$REPEAT" -ge 1 ] && [ "$REPEAT" -le 20 ] || die "REPEAT: 1 to 20"
+command -v iperf3 >/dev/null || die "needs iperf3 (apt-get install iperf3)"
+
+bench_ns upstream
+
+# The plain pair: 198.19.0.1 <-> 198.19.0.2, one veth, nothing else.
+P1=nsb-p1-$BENCH_ID
+P2=nsb-p2-$BENCH_ID
+ip netns add "$P1" && BENCH_NS+=("$P1") &&
+ip netns add "$P2" && BENCH_NS+=("$P2") &&
+ip -n "$P1" link set lo up && ip -n "$P2" link set lo up &&
+ip link add eth0 netns "$P1" type veth peer name eth0 netns "$P2" &&
+ip -n "$P1" addr add 198.19.0.1/24 dev eth0 &&
+ip -n "$P2" addr add 198.19.0.2/24 dev eth0 &&
+ip -n "$P1" link set eth0 up && ip -n "$P2" link set eth0 up ||
+	die "plain veth pair"
+
+bench_spawn "$BT/plain-srv" "$P2" iperf3 -s -B 198.19.0.2
+bench_spawn "$BT/nsrun" "$H" "$NSRUN" --name iperf -p 5201:5201 -- iperf3 -s
+
+# The sandbox's pid and address, from nsrun ps.
+sb_info() {
+	in_h "$NSRUN" ps --json |
+		jq -er '.[] | select(.name == "iperf") | "\(.pid) \(.address)"'
+}
+wait_for 10 sb_info || die "sandbox iperf did not start: $(cat "$BT/nsrun.err")"
+read -r sb_pid sb_addr < <(sb_info)
+wait_for 10 listening_pid "$sb_pid" 5201 ||
+	die "iperf3 -s in the sandbox is not listening: $(cat "$BT/nsrun.err")"
+wait_for 10 listening "$P2" 5201 || die "iperf3 -s in $P2 is not listening"
+
+# The routed path: upstream reaches the bridge's subnet through the host.
+ip -n "$U" route add 10.88.0.0/16 via 198.18.0.1 ||
+	die "route to the sandboxes in $U"
+
+# gbits NS ADDR: one iperf3 run from netns NS to ADDR:5201, in Gbit/s.
+gbits() {
+	ip netns exec "$1" timeout $((DURATION + 15)) \
+		iperf3 -c "$2" -p 5201 -t "$DURATION" -J 2>/dev/null |
+		jq -er '.end.sum_received.bits_per_second / 1e9 |
+			. * 1000 | round / 1000'
+}
+
+echo "throughput: iperf3 -t $DURATION, $REPEAT rounds; sandbox $sb_addr (pid $sb_pid)"
+: >"$BT/published"; : >"$BT/routed"; : >"$BT/plain"
+for ((i = 0; i < REPEAT; i++)); do
+	gbits "$U" 198.18.0.1 >>"$BT/published" ||
+		die "iperf3 through the published port 198.18.0.1:5201 failed"
+	gbits "$U" "$sb_addr" >>"$BT/routed" ||
+		die "iperf3 to the sandbox's address $sb_addr failed"
+	gbits "$P1" 198.19.0.2 >>"$BT/plain" ||
+		die "iperf3 over the plain veth failed"
+done
+
+pub=$(median <"$BT/published")
+rt=$(median <"$BT/routed")
+pl=$(median <"$BT/plain")
+printf '%-10s %8s Gbit/s   %s\n' \
+	published "$pub" "upstream -> 198.18.0.1:5201 -> DNAT -> sandbox" \
+	routed "$rt" "upstream -> host -> bridge -> $sb_addr:5201, no NAT" \
+	plain "$pl" "netns -> veth -> netns"
+echo "ratio published/plain:  $(ratio "$pub" "$pl")"
+echo "ratio published/routed: $(ratio "$pub" "$rt")"

@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# test_basic.sh - what a sandbox looks like from inside: its address, route
+# and interfaces, the gateway, a second sandbox on the same bridge, and
+# many launches at once.
+
+. "$(dirname "$0")/../lib.sh"
+init
+
+# The sandbox's eth0 has one address in the default subnet.
+test_address() {
+	local addr
+	run_nsrun -- ip -4 -j addr show eth0
+	check_eq "ip -j addr inside: nsrun exits 0" 0 "$RC" || diag "$ERR"
+	addr=$(printf '%s' "$OUT" | jq -r '.[0].addr_info[0] |
+		"\(.local)/\(.prefixlen)"' 2>/dev/null)
+	check_match "eth0 has an address in 10.88.0.0/16" \
+		'^10\.88\.[0-9]+\.[0-9]+/16$' "$addr"
+	check "eth0 address is not the gateway" \
+		test "$addr" != 10.88.0.1/16
+}
+
+test_route() {
+	run_nsrun -- ip -4 route
+	check_match "default via 10.88.0.1 dev eth0 inside" \
+		'^default via 10\.88\.0\.1 dev eth0' "$OUT"
+}
+
+test_interfaces() {
+	run_nsrun -- ls /sys/class/net
+	check_eq "/sys/class/net inside shows exactly eth0 and lo" \
+		"eth0 lo" "$(echo $OUT)"
+}
+
+test_gateway() {
+	run_nsrun -- ping -c1 -W2 10.88.0.1
+	check_eq "the gateway 10.88.0.1 answers ping from inside" 0 "$RC" ||
+		diag "$OUT$ERR"
+}
+
+# Two sandboxes on one bridge talk directly, without NAT: the server sees
+# the client's own address.
+test_two_sandboxes() {
+	local srv=$T/srv.out
+	spawn_nsrun "$srv" --name basic-srv --ip 10.88.0.50 -- \
+		socat TCP-LISTEN:7000,reuseaddr,fork \
+		SYSTEM:'echo hi from $SOCAT_SOCKADDR to $SOCAT_PEERADDR'
+	if ! wait_until 10 tcp_answers "$HOST_NS" 10.88.0.50 7000; then
+		fail "server sandbox at 10.88.0.50:7000 becomes ready"
+		diag "$(cat "$srv.err")"
+		return
+	fi
+	run_nsrun --name basic-cli --ip 10.88.0.51 -- \
+		socat -T2 -u TCP:10.88.0.50:7000,connect-timeout=2 -
+	check_eq "a second sandbox reaches the first at 10.88.0.50:7000" \
+		"hi from 10.88.0.50 to 10.88.0.51" "$OUT" || diag "$ERR"
+	kill -TERM "$SPAWNED"
+	wait_exit "$SPAWNED" 5
+}
+
+# 50 launches at once: all succeed, all get different addresses. Each
+# command holds its sandbox until all 50 have reported, so the addresses
+# are all in use at the same time (an address freed by a sandbox that has
+# ended may rightly be given again).
+test_concurrent() {
+	local i pids=() bad=0 addrs n hold
+	hold='ip -4 -o addr show eth0 && touch "$1.ready" &&
+		i=0; while [ $i -lt 1200 ] && [ ! -e "$2" ]; do
+			i=$((i + 1)); sleep 0.05; done'
+	for ((i = 0; i < 50; i++)); do
+		ip netns exec "$HOST_NS" timeout -k 2 90 "$NSRUN" -- \
+			sh -c "$hold" sh "$T/conc.$i" "$T/conc.go" \
+			>"$T/conc.$i" 2>"$T/conc.$i.err" &
+		pids+=($!)
+		NSRT_PIDS+=($!)
+	done
+	all_ready() {
+		local j
+		for ((j = 0; j < 50; j++)); do
+			[ -e "$T/conc.$j.ready" ] || return 1
+		done
+	}
+	check "50 concurrent launches all run at once" wait_until 60 all_ready
+	touch "$T/conc.go"
+	for ((i = 0; i < 50; i++)); do
+		wait_exit "${pids[$i]}" 90
+		if [ "$RC" != 0 ]; then
+			bad=$((bad + 1))
+			[ $bad -le 3 ] &&
+				diag "launch $i: exit $RC: $(cat "$T/conc.$i.err")"
+		fi
+	done
+	check_eq "50 concurrent launches all exit 0" 0 "$bad"
+	addrs=$(for ((i = 0; i < 50; i++)); do
+		sandbox_addr "$(cat "$T/conc.$i")"
+	done | sort)
+	n=$(printf '%s\n' "$addrs" | grep -c '^10\.88\.')
+	check_eq "50 concurrent launches each report an address" 50 "$n"
+	n=$(printf '%s\n' "$addrs" | grep '^10\.88\.' | sort -u | wc -l)
+	check_eq "50 concurrent launches get 50 distinct addresses" 50 "$n" ||
+		diag "$(printf '%s\n' "$addrs" | uniq -d)"
+}
+
+test_address
+test_route
+test_interfaces
+test_gateway
+test_two_sandboxes
+test_concurrent

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# test_crash.sh - nothing of a sandbox outlives it: after its command exits,
+# after the command is killed, and after nsrun itself is SIGKILLed, no
+# nsrun- table is left, the host veth goes, and the same name, address and
+# host port can be used again at once, by a new sandbox that answers
+# (never the dead one: each reply names the sandbox that sent it).
+
+. "$(dirname "$0")/../lib.sh"
+init
+
+IP=10.88.0.60
+PORT=18090
+
+# start NAME TAG CMD...: a sandbox with the fixed name, address and port,
+# whose command first writes its pid to $T/NAME.pid; waits until its
+# server answers on its own address. nsrun's pid in SPAWNED.
+start() {
+	local name=$1 tag=$2
+	shift 2
+	rm -f "$T/$name.pid"
+	spawn_nsrun "$T/$name.out" --name "$name" --ip "$IP" -p "$PORT:80" \
+		-- sh -c "echo \$\$ >$T/$name.pid; exec \"\$@\"" sh "$@"
+	if ! wait_until 10 tcp_answers "$HOST_NS" "$IP" 80 "^$tag "; then
+		fail "$tag: sandbox $name answers on $IP:80"
+		diag "$(cat "$T/$name.out.err")"
+		return 1
+	fi
+}
+
+# proc_gone PID: no such process, or only its zombie is left.
+proc_gone() {
+	[ ! -e "/proc/$1" ] ||
+		[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
+# relaunch NAME WHAT: the same name, address and host port work again at
+# once, and the published port reaches the new sandbox.
+relaunch() {
+	local name=$1 what=$2
+	run_nsrun --name "$name" --ip "$IP" -- true
+	check_eq "after $what: same --name and --ip launch again at once" \
+		0 "$RC" || diag "$ERR"
+	start "$name" "new-$name" "$T/srv.sh" "new-$name" tcp:80 || return
+	check_match "after $what: host port $PORT published again reaches the new sandbox" \
+		"^new-$name port=80 " "$(tcp_get "$HOST_NS" 127.0.0.1 $PORT)"
+	check_match "after $what: upstream -> 198.18.0.1:$PORT reaches the new sandbox" \
+		"^new-$name port=80 " "$(tcp_get "$UP_NS" 198.18.0.1 $PORT)"
+	kill -TERM "$SPAWNED"
+	wait_exit "$SPAWNED" 5
+	check_eq "after $what: the new sandbox ends on SIGTERM (143)" 143 "$RC"
+	wait_until 2 no_host_veth
+}
+
+# The command exits by itself: a one-shot server ends after one reply.
+test_exit() {
+	start crash-exit old socat TCP-LISTEN:80,reuseaddr \
+		SYSTEM:'echo old port=80' || return
+	wait_exit "$SPAWNED" 5
+	check_eq "command exited: nsrun exits 0" 0 "$RC"
+	check "command exited: no nsrun- table" no_nsrun_table
+	check "command exited: host veth gone within 2 s" \
+		wait_until 2 no_host_veth
+	relaunch crash-exit "the command exited"
+}
+
+# The command is SIGKILLed behind nsrun's back. (A plain socat: it leaves
+# no listener behind to keep the sandbox's netns alive.)
+test_command_killed() {
+	local pid
+	start crash-cmd old socat TCP-LISTEN:80,reuseaddr,fork \
+		SYSTEM:'echo old port=80' || return
+	pid=$(cat "$T/crash-cmd.pid")
+	kill -KILL "$pid"
+	wait_exit "$SPAWNED" 5
+	check_eq "command SIGKILLed: nsrun exits 137" 137 "$RC"
+	check "command SIGKILLed: no nsrun- table" no_nsrun_table
+	check "command SIGKILLed: host veth gone within 2 s" \
+		wait_until 2 no_host_veth
+	relaunch crash-cmd "the command was SIGKILLed"
+}
+
+# nsrun itself is SIGKILLed: the kernel removes its table, and the command
+# goes with it (nsrun asks for PDEATHSIG).
+test_nsrun_killed() {
+	local pid
+	start crash-nsrun old socat TCP-LISTEN:80,reuseaddr,fork \
+		SYSTEM:'echo old port=80' || return
+	pid=$(cat "$T/crash-nsrun.pid")
+	check "nsrun running: its table nsrun-crash-nsrun exists" \
+		has_nsrun_table crash-nsrun
+	kill -KILL "$SPAWNED"
+	wait_exit "$SPAWNED" 5
+	check "nsrun SIGKILLed: no nsrun- table within 1 s" \
+		wait_until 1 no_nsrun_table
+	check "nsrun SIGKILLed: the command is gone within 1 s" \
+		wait_until 1 proc_gone "$pid"
+	check "nsrun SIGKILLed: host veth gone within 2 s" \
+		wait_until 2 no_host_veth
+	relaunch crash-nsrun "nsrun was SIGKILLed"
+}
+
+test_exit
+test_command_killed
+test_nsrun_killed
