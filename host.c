@@ -425,7 +425,7 @@ static void create_table(struct host *h, const struct options *o,
 		die("--name \"%s\": a sandbox of that name is running", o->name);
 	if (err)
 		die_nl(&h->nft, err, "creating table %s", h->table);
-	step("created table %s", h->table);
+	step("created table %s for %s", h->table, inet_ntoa(h->conf.addr));
 }
 
 static void wait_ready(int ready_fd)
@@ -493,17 +493,17 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 		warn_forward_drop(h, o->bridge);
 		reserve_ports(h, o);
 	}
+	wait_ready(ready_fd);
+	h->mnt_fd = open_mnt_ns(child);
+	/* The veth comes before the table, whose port guard hooks it. */
+	if (!o->net_none)
+		create_veth(h, o, child, &br);
+	nl_close(&h->rt);
 	lock = take_lock();
 	if (!o->net_none)
 		h->conf.addr = choose_addr(h, o, &br);
 	create_table(h, o, child, &br);
 	close(lock);
-	step("allocated %s", inet_ntoa(h->conf.addr));
 	h->conf.gateway = br.gateway;
 	h->conf.prefix = br.prefix;
-	wait_ready(ready_fd);
-	h->mnt_fd = open_mnt_ns(child);
-	if (!o->net_none)
-		create_veth(h, o, child, &br);
-	nl_close(&h->rt);
 }

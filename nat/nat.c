@@ -51,7 +51,6 @@
 
 #include <linux/if_ether.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter_bridge.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -85,8 +84,7 @@
 #define CHAIN_PRE	"prerouting"
 #define CHAIN_OUT	"output"
 #define CHAIN_POST	"postrouting"
-#define CHAIN_RAW	"filter-prerouting"
-#define CHAIN_SPOOF	"port-guard"
+#define CHAIN_PORT	"port-guard"
 
 /* ARP for IPv4 over Ethernet: the sender's IP follows htype, ptype, hlen,
  * plen, oper (8 bytes) and the sender's MAC (6), RFC 826.
@@ -325,8 +323,6 @@ static void add_chains(struct nat_batch *b, const struct nat_sandbox *sb)
 			  -100);
 	}
 	add_chain(b, sb->table, CHAIN_POST, "nat", NF_INET_POST_ROUTING, 100);
-	add_chain(b, sb->table, CHAIN_RAW, "filter", NF_INET_PRE_ROUTING,
-		  -300);
 }
 
 /* rule_start() opens a rule and its expression list, rule_end() closes
@@ -465,16 +461,19 @@ static void add_dnat_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 	struct nlattr *exprs;
 
 	exprs = rule_start(b, sb->table, pre ? CHAIN_PRE : CHAIN_OUT);
-	/* fib daddr type local [ip daddr != 127.0.0.0/8] | ip daddr HOST */
-	match_host(b, p->host_addr, pre);
 	/* meta l4proto tcp|udp */
 	expr_meta(b, NFT_META_L4PROTO, NFT_REG_1);
 	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &p->proto, sizeof(p->proto));
-	/* dnat to ADDR : th dport map @MAP */
-	expr_immediate(b, NFT_REG_1, &sb->addr, sizeof(sb->addr));
+	/* th dport map @MAP: first, because a miss ends the rule and is
+	 * cheaper than the fib lookup every sandbox's chain would do
+	 */
 	expr_payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, TH_DPORT,
 		     sizeof(uint16_t), NFT_REG_2);
 	expr_lookup(b, g->map, g->id, NFT_REG_2, NFT_REG_2);
+	/* fib daddr type local [ip daddr != 127.0.0.0/8] | ip daddr HOST */
+	match_host(b, p->host_addr, pre);
+	/* dnat to ADDR : the mapped port */
+	expr_immediate(b, NFT_REG_1, &sb->addr, sizeof(sb->addr));
 	expr_dnat(b, NFT_REG_1, NFT_REG_2);
 	rule_end(b, exprs, &g->comment);
 }
@@ -573,67 +572,72 @@ static void add_localhost_rule(struct nat_batch *b,
 	rule_end(b, exprs, &t);
 }
 
-/* iifname "BRIDGE" ip daddr 127.0.0.0/8 drop: route_localnet on the bridge
- * must not open the host's loopback services to the sandboxes.
+/* ingress chain on the sandbox's port: only that device's packets pass
+ * it, so its cost does not grow with the number of sandboxes.
  */
-static void add_guard_rule(struct nat_batch *b, const struct nat_sandbox *sb)
+static void add_port_chain(struct nat_batch *b, const struct nat_sandbox *sb)
+{
+	struct nlattr *nest;
+
+	msg_start(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL);
+	expr_put_str(b, NFTA_CHAIN_TABLE, sb->table);
+	expr_put_str(b, NFTA_CHAIN_NAME, CHAIN_PORT);
+	nest = expr_nest(b, NFTA_CHAIN_HOOK);
+	expr_put_u32(b, NFTA_HOOK_HOOKNUM, NF_NETDEV_INGRESS);
+	expr_put_u32(b, NFTA_HOOK_PRIORITY, 0);
+	expr_put_str(b, NFTA_HOOK_DEV, sb->port);
+	expr_nest_end(b, nest);
+	expr_put_str(b, NFTA_CHAIN_TYPE, "filter");
+	expr_msg_end(b);
+}
+
+/* meta protocol ip|arp <ip|arp> saddr|daddr [!=] NET/PREFIX drop */
+static void add_port_rule(struct nat_batch *b, const struct nat_sandbox *sb,
+			  uint16_t ethertype, uint32_t op, uint32_t offset,
+			  struct in_addr net, int prefix, const struct text *t)
+{
+	uint16_t proto = htons(ethertype);
+	struct nlattr *exprs;
+
+	exprs = rule_start(b, sb->table, CHAIN_PORT);
+	/* meta protocol ip|arp */
+	expr_meta(b, NFT_META_PROTOCOL, NFT_REG_1);
+	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &proto, sizeof(proto));
+	/* ip saddr|daddr, arp saddr ip: [!=] NET/PREFIX */
+	match_prefix(b, op, offset, net, prefix);
+	/* drop */
+	expr_verdict(b, NF_DROP);
+	rule_end(b, exprs, t);
+}
+
+/* table netdev NAME: what the sandbox sends, checked as it enters the
+ * host. The sandbox holds CAP_NET_RAW and could forge any source, so
+ * IPv4 and ARP must carry its own address. And nothing it sends may be
+ * addressed to 127.0.0.0/8: route_localnet on the bridge (for publishing
+ * on 127.0.0.1) would otherwise open the host's loopback services to it.
+ */
+static void add_port_table(struct nat_batch *b, const struct nat_sandbox *sb)
 {
 	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
 	struct text t = { .len = 0 };
-	struct nlattr *exprs;
-
-	say(&t, "nsrun %s: drop %s to host loopback", sb->name, sb->bridge);
-	exprs = rule_start(b, sb->table, CHAIN_RAW);
-	/* iifname "BRIDGE" */
-	match_ifname(b, NFT_META_IIFNAME, NFT_CMP_EQ, sb->bridge);
-	/* ip daddr 127.0.0.0/8 */
-	match_prefix(b, NFT_CMP_EQ, IP_DADDR, lo, 8);
-	/* drop */
-	expr_verdict(b, NF_DROP);
-	rule_end(b, exprs, &t);
-}
-
-/* iifname "PORT" ether type ip ip saddr != ADDR drop
- * iifname "PORT" ether type arp arp saddr ip != ADDR drop
- * A sandbox holds CAP_NET_RAW and can forge any source: on its own bridge
- * port only its own address may appear, in IPv4 and in ARP.
- */
-static void add_spoof_rule(struct nat_batch *b, const struct nat_sandbox *sb,
-			   uint16_t ethertype, uint32_t saddr_offset)
-{
-	uint16_t proto = htons(ethertype);
-	struct text t = { .len = 0 };
-	struct nlattr *exprs;
 	char a[INET_ADDRSTRLEN];
 
-	say(&t, "nsrun %s: drop %s from %s not sent by %s", sb->name,
-	    ethertype == ETH_P_IP ? "ip" : "arp", sb->port, ntop(sb->addr, a));
-	exprs = rule_start(b, sb->table, CHAIN_SPOOF);
-	/* iifname "PORT" */
-	match_ifname(b, NFT_META_IIFNAME, NFT_CMP_EQ, sb->port);
-	/* ether type ip|arp */
-	expr_meta(b, NFT_META_PROTOCOL, NFT_REG_1);
-	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &proto, sizeof(proto));
-	/* ip saddr != ADDR, or arp saddr ip != ADDR */
-	expr_payload(b, NFT_PAYLOAD_NETWORK_HEADER, saddr_offset, 4,
-		     NFT_REG_1);
-	expr_cmp(b, NFT_CMP_NEQ, NFT_REG_1, &sb->addr, 4);
-	/* drop */
-	expr_verdict(b, NF_DROP);
-	rule_end(b, exprs, &t);
-}
-
-/* table bridge NAME: what enters the bridge from the sandbox's port */
-static void add_bridge_table(struct nat_batch *b,
-			     const struct nat_sandbox *sb)
-{
-	b->family = NFPROTO_BRIDGE;
+	b->family = NFPROTO_NETDEV;
 	add_table(b, sb);
-	/* NF_BR_PRI_FILTER_BRIDGED, nft's "filter" for the bridge family */
-	add_chain(b, sb->table, CHAIN_SPOOF, "filter", NF_BR_PRE_ROUTING,
-		  -200);
-	add_spoof_rule(b, sb, ETH_P_IP, IP_SADDR);
-	add_spoof_rule(b, sb, ETH_P_ARP, ARP_SPA);
+	add_port_chain(b, sb);
+	ntop(sb->addr, a);
+	say(&t, "nsrun %s: drop ip from %s not sent by %s", sb->name,
+	    sb->port, a);
+	add_port_rule(b, sb, ETH_P_IP, NFT_CMP_NEQ, IP_SADDR, sb->addr, 32,
+		      &t);
+	t.len = 0;
+	say(&t, "nsrun %s: drop arp from %s not sent by %s", sb->name,
+	    sb->port, a);
+	add_port_rule(b, sb, ETH_P_ARP, NFT_CMP_NEQ, ARP_SPA, sb->addr, 32,
+		      &t);
+	t.len = 0;
+	say(&t, "nsrun %s: drop %s to host loopback", sb->name, sb->port);
+	add_port_rule(b, sb, ETH_P_IP, NFT_CMP_EQ, IP_DADDR, lo, 8, &t);
 	b->family = NFPROTO_IPV4;
 }
 
@@ -651,8 +655,7 @@ static void add_net(struct nat_batch *b, const struct nat_sandbox *sb)
 		add_hairpin_rule(b, sb);
 		add_localhost_rule(b, sb);
 	}
-	add_guard_rule(b, sb);
-	add_bridge_table(b, sb);
+	add_port_table(b, sb);
 }
 
 /* BATCH_BEGIN or BATCH_END: res_id names the nf_tables subsystem. */
@@ -788,7 +791,7 @@ int nat_delete(struct nl_sock *s, const char *table, int net)
 	uint32_t buf[(256 + NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
 	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
 			       .seq = nl_next_seq(s) };
-	static const uint8_t families[] = { NFPROTO_IPV4, NFPROTO_BRIDGE };
+	static const uint8_t families[] = { NFPROTO_IPV4, NFPROTO_NETDEV };
 	size_t i;
 
 	batch_mark(&b, NFNL_MSG_BATCH_BEGIN);

@@ -11,7 +11,6 @@
 #include <net/if.h>
 
 #include <linux/netfilter.h>
-#include <linux/netfilter_bridge.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -233,19 +232,19 @@ static void check_framing(const struct batch *b)
 			break;
 	CHECK(i == b->n, "sequence numbers %d.. consecutive, all requests",
 	      FIRST_SEQ);
-	/* The ip table and its objects, then the bridge table's four. */
-	for (i = 1; i < b->n - 5; i++) {
+	/* The ip table and its objects, then the netdev table's five. */
+	for (i = 1; i < b->n - 6; i++) {
 		nfg = mnl_nlmsg_get_payload(b->msg[i]);
 		if (nfg->nfgen_family != NFPROTO_IPV4 || nfg->res_id)
 			break;
 	}
-	CHECK(i == b->n - 5, "the ip table's messages are family ip");
+	CHECK(i == b->n - 6, "the ip table's messages are family ip");
 	for (; i < b->n - 1; i++) {
 		nfg = mnl_nlmsg_get_payload(b->msg[i]);
-		if (nfg->nfgen_family != NFPROTO_BRIDGE || nfg->res_id)
+		if (nfg->nfgen_family != NFPROTO_NETDEV || nfg->res_id)
 			break;
 	}
-	CHECK(i == b->n - 1, "the last four are family bridge");
+	CHECK(i == b->n - 1, "the last five are family netdev");
 }
 
 static void check_table(const struct batch *b)
@@ -287,20 +286,35 @@ static bool has_chain(const struct batch *b, const char *name, uint32_t hook,
 	return false;
 }
 
+static bool port_chain_device(const struct batch *b, const char *dev)
+{
+	struct tbl t, h;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		if (!is_nft(b->msg[i], NFT_MSG_NEWCHAIN))
+			continue;
+		t = msg_attrs(b->msg[i]);
+		h = nested(t.tb[NFTA_CHAIN_HOOK]);
+		if (h.tb[NFTA_HOOK_DEV])
+			return strcmp(str(h.tb[NFTA_HOOK_DEV]), dev) == 0;
+	}
+	return false;
+}
+
 static void check_chains(const struct batch *b)
 {
-	CHECK(count_type(b, NFT_MSG_NEWCHAIN) == 5, "five chains");
-	CHECK(has_chain(b, "port-guard", NF_BR_PRE_ROUTING, -200, "filter"),
-	      "port-guard: filter, bridge prerouting, priority -200");
+	CHECK(count_type(b, NFT_MSG_NEWCHAIN) == 4, "four chains");
+	CHECK(has_chain(b, "port-guard", NF_NETDEV_INGRESS, 0, "filter"),
+	      "port-guard: filter, netdev ingress, priority 0");
 	CHECK(has_chain(b, "prerouting", NF_INET_PRE_ROUTING, -100, "nat"),
 	      "prerouting: nat, hook prerouting, priority -100");
 	CHECK(has_chain(b, "output", NF_INET_LOCAL_OUT, -100, "nat"),
 	      "output: nat, hook output, priority -100");
 	CHECK(has_chain(b, "postrouting", NF_INET_POST_ROUTING, 100, "nat"),
 	      "postrouting: nat, hook postrouting, priority 100");
-	CHECK(has_chain(b, "filter-prerouting", NF_INET_PRE_ROUTING, -300,
-			"filter"),
-	      "filter-prerouting: filter, hook prerouting, priority -300");
+	CHECK(port_chain_device(b, "nsrv4242"),
+	      "port-guard hooks the device nsrv4242");
 }
 
 static const struct nlmsghdr *find_set_msg(const struct batch *b, int type,
@@ -416,7 +430,6 @@ static void check_comments(const struct batch *b)
 static void check_port_guard(const struct batch *b)
 {
 	static const uint8_t addr[4] = { 10, 88, 0, 2 };
-	static const char ifname[IFNAMSIZ] = "nsrv4242";
 	static const uint16_t types[2] = { 0x0800, 0x0806 };
 	static const uint32_t offsets[2] = { 12, 14 };
 	uint16_t type;
@@ -426,16 +439,14 @@ static void check_port_guard(const struct batch *b)
 	n = rules_in(b, "port-guard", r, 2);
 	for (i = 0; i < n; i++) {
 		type = htons(types[i]);
-		ok += NAMES(r[i], "meta cmp meta cmp payload cmp immediate") &&
-		      value_is(r[i].data[1].tb[NFTA_CMP_DATA], ifname,
-			       IFNAMSIZ) &&
-		      value_is(r[i].data[3].tb[NFTA_CMP_DATA], &type, 2) &&
-		      be32(r[i].data[4].tb[NFTA_PAYLOAD_OFFSET]) == offsets[i] &&
-		      be32(r[i].data[5].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
-		      value_is(r[i].data[5].tb[NFTA_CMP_DATA], addr, 4);
+		ok += NAMES(r[i], "meta cmp payload cmp immediate") &&
+		      value_is(r[i].data[1].tb[NFTA_CMP_DATA], &type, 2) &&
+		      be32(r[i].data[2].tb[NFTA_PAYLOAD_OFFSET]) == offsets[i] &&
+		      be32(r[i].data[3].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+		      value_is(r[i].data[3].tb[NFTA_CMP_DATA], addr, 4);
 	}
 	CHECK(n == 2 && ok == 2,
-	      "port guard: ip and arp from nsrv4242 not 10.88.0.2 dropped");
+	      "port guard: ip and arp not from 10.88.0.2 dropped");
 }
 
 static void check_dnat(const struct batch *b)
@@ -448,42 +459,44 @@ static void check_dnat(const struct batch *b)
 
 	n = rules_in(b, "prerouting", r, 4);
 	CHECK(n == 1, "prerouting: one rule (loopback publish is output only)");
-	CHECK(NAMES(r[0], "fib cmp payload cmp meta cmp "
-			  "immediate payload lookup nat"),
+	CHECK(NAMES(r[0], "meta cmp payload lookup fib cmp payload cmp "
+			  "immediate nat"),
 	      "prerouting rule: %s", names(&r[0]));
-	CHECK(value_is(r[0].data[1].tb[NFTA_CMP_DATA], &local, 4),
-	      "fib daddr type local compares host-order RTN_LOCAL");
-	CHECK(be32(r[0].data[2].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
-	      be32(r[0].data[3].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
-	      value_is(r[0].data[3].tb[NFTA_CMP_DATA], "\x7f", 1),
-	      "prerouting: ip daddr != 127.0.0.0/8");
-	CHECK(value_is(r[0].data[5].tb[NFTA_CMP_DATA], "\x06", 1),
+	CHECK(value_is(r[0].data[1].tb[NFTA_CMP_DATA], "\x06", 1),
 	      "meta l4proto tcp");
-	CHECK(value_is(r[0].data[6].tb[NFTA_IMMEDIATE_DATA], addr, 4),
-	      "dnat address 10.88.0.2 in network order");
-	CHECK(be32(r[0].data[7].tb[NFTA_PAYLOAD_BASE]) ==
+	CHECK(be32(r[0].data[2].tb[NFTA_PAYLOAD_BASE]) ==
 	      NFT_PAYLOAD_TRANSPORT_HEADER &&
-	      be32(r[0].data[7].tb[NFTA_PAYLOAD_OFFSET]) == 2 &&
-	      be32(r[0].data[7].tb[NFTA_PAYLOAD_LEN]) == 2, "th dport");
-	CHECK(strcmp(str(r[0].data[8].tb[NFTA_LOOKUP_SET]), "tcp-any") == 0 &&
-	      r[0].data[8].tb[NFTA_LOOKUP_DREG],
-	      "lookup @tcp-any into a register");
+	      be32(r[0].data[2].tb[NFTA_PAYLOAD_OFFSET]) == 2 &&
+	      be32(r[0].data[2].tb[NFTA_PAYLOAD_LEN]) == 2, "th dport");
+	CHECK(strcmp(str(r[0].data[3].tb[NFTA_LOOKUP_SET]), "tcp-any") == 0 &&
+	      r[0].data[3].tb[NFTA_LOOKUP_DREG],
+	      "lookup @tcp-any into a register, before the fib");
+	CHECK(value_is(r[0].data[5].tb[NFTA_CMP_DATA], &local, 4),
+	      "fib daddr type local compares host-order RTN_LOCAL");
+	CHECK(be32(r[0].data[6].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
+	      be32(r[0].data[7].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+	      value_is(r[0].data[7].tb[NFTA_CMP_DATA], "\x7f", 1),
+	      "prerouting: ip daddr != 127.0.0.0/8");
+	CHECK(value_is(r[0].data[8].tb[NFTA_IMMEDIATE_DATA], addr, 4),
+	      "dnat address 10.88.0.2 in network order");
 	CHECK(be32(r[0].data[9].tb[NFTA_NAT_TYPE]) == NFT_NAT_DNAT &&
 	      be32(r[0].data[9].tb[NFTA_NAT_REG_PROTO_MIN]) ==
-	      be32(r[0].data[8].tb[NFTA_LOOKUP_DREG]),
-	      "dnat port from the lookup register");
+	      be32(r[0].data[3].tb[NFTA_LOOKUP_DREG]) &&
+	      be32(r[0].data[9].tb[NFTA_NAT_REG_PROTO_MIN]) !=
+	      be32(r[0].data[4].tb[NFTA_FIB_DREG]),
+	      "dnat port from the lookup register, untouched by the fib");
 	CHECK(strcmp(comment(&r[0]),
 		     "nsrun web: tcp 8080 -> 10.88.0.2:80") == 0,
 	      "comment: %s", comment(&r[0]));
 
 	n = rules_in(b, "output", r, 4);
 	CHECK(n == 2, "output: two rules");
-	CHECK(NAMES(r[0], "fib cmp meta cmp immediate payload lookup nat"),
+	CHECK(NAMES(r[0], "meta cmp payload lookup fib cmp immediate nat"),
 	      "output tcp rule, no loopback exclusion: %s", names(&r[0]));
-	CHECK(NAMES(r[1], "payload cmp meta cmp immediate payload lookup nat"),
+	CHECK(NAMES(r[1], "meta cmp payload lookup payload cmp immediate nat"),
 	      "output udp rule: %s", names(&r[1]));
-	CHECK(be32(r[1].data[0].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
-	      value_is(r[1].data[1].tb[NFTA_CMP_DATA], lo, 4),
+	CHECK(be32(r[1].data[4].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
+	      value_is(r[1].data[5].tb[NFTA_CMP_DATA], lo, 4),
 	      "ip daddr 127.0.0.1");
 	CHECK(strcmp(comment(&r[1]),
 		     "nsrun web: udp 127.0.0.1:5353-5354 -> "
@@ -518,11 +531,12 @@ static void check_postrouting(const struct batch *b)
 	      value_is(r[2].data[1].tb[NFTA_CMP_DATA], "\x7f", 1),
 	      "ip saddr 127.0.0.0/8 ip daddr ADDR oifname masquerade");
 
-	n = rules_in(b, "filter-prerouting", r, 4);
-	CHECK(n == 1 && NAMES(r[0], "meta cmp payload cmp immediate") &&
-	      be32(r[0].data[0].tb[NFTA_META_KEY]) == NFT_META_IIFNAME &&
-	      value_is(r[0].data[3].tb[NFTA_CMP_DATA], "\x7f", 1),
-	      "iifname \"nsrun0\" ip daddr 127.0.0.0/8 drop");
+	n = rules_in(b, "port-guard", r, 4);
+	CHECK(n == 3 && NAMES(r[2], "meta cmp payload cmp immediate") &&
+	      be32(r[2].data[0].tb[NFTA_META_KEY]) == NFT_META_PROTOCOL &&
+	      be32(r[2].data[2].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
+	      value_is(r[2].data[3].tb[NFTA_CMP_DATA], "\x7f", 1),
+	      "port guard: ip daddr 127.0.0.0/8 drop");
 }
 
 static void test_sample(void)
@@ -535,7 +549,7 @@ static void test_sample(void)
 	if (len <= 0)
 		return;
 	b = split(buf, len);
-	CHECK(b.n == 22, "22 messages (%d)", b.n);
+	CHECK(b.n == 21, "21 messages (%d)", b.n);
 	check_framing(&b);
 	check_table(&b);
 	check_chains(&b);
@@ -577,7 +591,7 @@ static void test_no_ports(void)
 	}
 	b = split(buf, len);
 	CHECK(count_type(&b, NFT_MSG_NEWSET) == 0 &&
-	      count_type(&b, NFT_MSG_NEWCHAIN) == 3 &&
+	      count_type(&b, NFT_MSG_NEWCHAIN) == 2 &&
 	      count_type(&b, NFT_MSG_NEWRULE) == 4,
 	      "no ports: masquerade, loopback guard and the port guard only");
 }
