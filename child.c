@@ -248,6 +248,7 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 
 	enter_namespaces(ready_fd);
 	step("child: namespaces");
+	crash_point("child-namespaces");
 	setup_mounts();
 	step("child: mounts");
 	build_resolv(o, resolv, sizeof(resolv));
@@ -264,10 +265,12 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 		setup_eth0(&rt, &conf);
 	nl_close(&rt);
 	step("child: eth0 up");
+	crash_point("child-eth0");
 	if (hosts_build(o->hostname, conf.addr, hosts, sizeof(hosts)) < 0)
 		die("building /etc/hosts");
 	install_etc(resolv, hosts);
 	step("child: /etc files");
 	set_process(o);
+	crash_point("child-exec");
 	exec_command(o->argv);
 }

@@ -490,19 +490,24 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	open_sockets(h);
 	if (!o->net_none) {
 		setup_bridge(h, o, &br);
+		crash_point("bridge");
 		warn_forward_drop(h, o->bridge);
 		reserve_ports(h, o);
+		crash_point("ports");
 	}
 	wait_ready(ready_fd);
 	h->mnt_fd = open_mnt_ns(child);
 	/* The veth comes before the table, whose port guard hooks it. */
 	if (!o->net_none)
 		create_veth(h, o, child, &br);
+	crash_point("veth");
 	nl_close(&h->rt);
 	lock = take_lock();
 	if (!o->net_none)
 		h->conf.addr = choose_addr(h, o, &br);
+	crash_point("locked");
 	create_table(h, o, child, &br);
+	crash_point("table");
 	close(lock);
 	h->conf.gateway = br.gateway;
 	h->conf.prefix = br.prefix;

@@ -42,6 +42,8 @@
 
 int verbose;
 static pid_t child_pid;
+static pid_t nsrun_pid;
+static const char *crash_at;
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
@@ -147,6 +149,21 @@ void step(const char *fmt, ...)
 	last = t;
 }
 
+/**
+ * crash_point() - test hook: SIGKILL nsrun at the named point of a launch
+ * @where:	the point's name
+ *
+ * With NSRUN_TEST_CRASH=@where in the environment, nsrun (the parent,
+ * also when the child reaches the point) is killed there, so the tests can
+ * check that a crash at any point leaves nothing behind. Unset, it costs
+ * one comparison.
+ */
+void crash_point(const char *where)
+{
+	if (crash_at && !strcmp(crash_at, where))
+		kill(nsrun_pid, SIGKILL);
+}
+
 /* Signals sent to nsrun go to the command. Those the terminal sends to its
  * whole foreground process group (Ctrl-C, window size) reached the
  * command already: forwarding them again would deliver them twice.
@@ -250,11 +267,13 @@ static int run(const struct options *o)
 
 	step("parsed options");
 	child_pid = fork_child(o, &ready_fd, &conf_fd);
+	crash_point("forked");
 	host_setup(&host, o, child_pid, ready_fd);
 	close(ready_fd);
 	forward_signals();
 	release_child(conf_fd, &host.conf);
 	step("released the command");
+	crash_point("released");
 	/* host.nft stays open until we exit: it keeps the table alive. */
 	status = wait_child(child_pid);
 	step("command exited");
@@ -271,6 +290,8 @@ int main(int argc, char **argv)
 		return cmd_ps(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "exec"))
 		return cmd_exec(argc - 1, argv + 1);
+	nsrun_pid = getpid();
+	crash_at = getenv("NSRUN_TEST_CRASH");
 	options_parse(argc, argv, &o);
 	return run(&o);
 }

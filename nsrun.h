@@ -101,6 +101,7 @@ void die_nl(const struct nl_sock *s, int err, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void step(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void crash_point(const char *where);
 
 void options_parse(int argc, char **argv, struct options *o);
 void usage_error(const char *fmt, ...)
