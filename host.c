@@ -142,8 +142,16 @@ static void setup_bridge(struct host *h, const struct options *o,
 	step("bridge %s ready", o->bridge);
 }
 
-/* An accept in our table cannot overrule a drop elsewhere: say so. */
-static void warn_forward_drop(struct host *h, const char *bridge)
+/**
+ * host_warn_forward_drop() - warn when another table's forward chain drops
+ *			      by policy: an accept of ours cannot overrule it
+ * @h:		host side, with its nf_tables socket
+ * @bridge:	the sandbox's bridge, named in the fix
+ *
+ * The dump grows with the number of tables, so nsrun runs it after the
+ * command is released, in parallel with it.
+ */
+void host_warn_forward_drop(struct host *h, const char *bridge)
 {
 	struct nat_drop d;
 
@@ -491,7 +499,6 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	if (!o->net_none) {
 		setup_bridge(h, o, &br);
 		crash_point("bridge");
-		warn_forward_drop(h, o->bridge);
 		reserve_ports(h, o);
 		crash_point("ports");
 	}

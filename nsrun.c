@@ -274,6 +274,8 @@ static int run(const struct options *o)
 	release_child(conf_fd, &host.conf);
 	step("released the command");
 	crash_point("released");
+	if (!o->net_none)
+		host_warn_forward_drop(&host, o->bridge);
 	/* host.nft stays open until we exit: it keeps the table alive. */
 	status = wait_child(child_pid);
 	step("command exited");

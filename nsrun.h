@@ -110,6 +110,8 @@ void usage_error(const char *fmt, ...)
 void host_setup(struct host *h, const struct options *o, pid_t child,
 		int child_ready);
 
+void host_warn_forward_drop(struct host *h, const char *bridge);
+
 void child_run(const struct options *o, int ready_fd, int conf_fd)
 	__attribute__((noreturn));
 
