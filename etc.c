@@ -42,34 +42,61 @@ static void emit_str(struct out *o, const char *s)
 	emit(o, s, strlen(s));
 }
 
-static int is_loopback(const char *addr)
+static int is_space(char c)
 {
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, addr, &a) == 1)
-		return (ntohl(a.s_addr) >> 24) == 127;
-	return !strcmp(addr, "::1");
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* The address of a "nameserver ADDR" line, copied into @addr; 0 if the
- * line is something else.
- */
-static int nameserver(const char *line, size_t n, char *addr, size_t size)
+/* "nameserver" and white space: what glibc and musl take for one. */
+static int is_nameserver(const char *line, size_t n)
 {
-	const char *p = line + strlen("nameserver");
-	size_t len;
+	return n > 10 && !strncmp(line, "nameserver", 10) &&
+	       is_space(line[10]);
+}
 
-	if (n <= strlen("nameserver") || strncmp(line, "nameserver", 10) ||
-	    (*p != ' ' && *p != '\t'))
-		return 0;
-	while (p < line + n && (*p == ' ' || *p == '\t'))
-		p++;
-	len = strcspn(p, " \t\r\n#;");
-	if (len == 0 || len >= size || p + len > line + n)
-		return 0;
-	memcpy(addr, p, len);
-	addr[len] = '\0';
-	return 1;
+/* Loopback or unspecified: the sandbox's own, where nothing answers. */
+static int is_local(int family, const void *a)
+{
+	const struct in6_addr *a6 = a;
+
+	if (family == AF_INET)
+		return (ntohl(((const struct in_addr *)a)->s_addr) >> 24) == 127 ||
+		       ((const struct in_addr *)a)->s_addr == 0;
+	return IN6_IS_ADDR_LOOPBACK(a6) || IN6_IS_ADDR_UNSPECIFIED(a6) ||
+	       (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+}
+
+/* Reads the address of a nameserver line as the resolvers do: IPv4 with
+ * inet_aton() (so 127.1 is 127.0.0.1), IPv6 with inet_pton() once any
+ * %scope is cut off. Writes it back in canonical form into @out.
+ *
+ * Return: 1 for a reachable address, 0 for a loopback one, -1 for one
+ * that cannot be read (such a line is dropped: no resolver would use it).
+ */
+static int read_nameserver(const char *line, size_t n, char *out,
+			   size_t size)
+{
+	char token[64];
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t i = 10, len = 0;
+
+	while (i < n && is_space(line[i]))
+		i++;
+	while (i < n && !is_space(line[i]) && len < sizeof(token) - 1)
+		token[len++] = line[i++];
+	token[len] = '\0';
+	if (i < n && !is_space(line[i]))
+		return -1;	/* longer than any address */
+	if (inet_aton(token, &a4)) {
+		inet_ntop(AF_INET, &a4, out, (socklen_t)size);
+		return !is_local(AF_INET, &a4);
+	}
+	token[strcspn(token, "%")] = '\0';
+	if (inet_pton(AF_INET6, token, &a6) != 1)
+		return -1;
+	inet_ntop(AF_INET6, &a6, out, (socklen_t)size);
+	return !is_local(AF_INET6, &a6);
 }
 
 /**
@@ -79,11 +106,27 @@ static int nameserver(const char *line, size_t n, char *addr, size_t size)
  */
 enum pick { PICK_NS, PICK_REST };
 
+/* One nameserver line: written out in canonical form when reachable. */
+static int copy_nameserver(struct out *o, const char *line, size_t n,
+			   int *loopback)
+{
+	char addr[INET6_ADDRSTRLEN];
+	int r = read_nameserver(line, n, addr, sizeof(addr));
+
+	if (r == 0)
+		(*loopback)++;
+	if (r != 1)
+		return 0;
+	emit_str(o, "nameserver ");
+	emit_str(o, addr);
+	emit_str(o, "\n");
+	return 1;
+}
+
 /* Copies the chosen lines of @conf; counts the loopback nameservers. */
 static int copy_lines(struct out *o, const char *conf, enum pick pick,
 		      int *loopback)
 {
-	char addr[INET6_ADDRSTRLEN + 8];
 	const char *line = conf, *end;
 	int copied = 0;
 	size_t n;
@@ -93,16 +136,13 @@ static int copy_lines(struct out *o, const char *conf, enum pick pick,
 		if (!end)
 			end = line + strlen(line);
 		n = (size_t)(end - line);
-		if (nameserver(line, n, addr, sizeof(addr))) {
-			if (is_loopback(addr)) {
-				(*loopback)++;
-				continue;
-			}
-			if (pick != PICK_NS)
-				continue;
-		} else if (pick != PICK_REST || n == 0 || line[0] == '#') {
+		if (is_nameserver(line, n)) {
+			if (pick == PICK_NS)
+				copied += copy_nameserver(o, line, n, loopback);
 			continue;
 		}
+		if (pick != PICK_REST || n == 0 || line[0] == '#')
+			continue;
 		emit(o, line, n);
 		emit_str(o, "\n");
 		copied++;

@@ -285,6 +285,15 @@ int parse_hostname(const char *s, const char **why)
 	return 0;
 }
 
+/* What dev_valid_name() refuses in a name: '/', ':' and what the kernel's
+ * isspace() calls space (lib/ctype.c: 0x09-0x0d, 0x20, 0xa0); control
+ * characters are refused too, they make unreadable names.
+ */
+static int bad_ifname_char(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f || c == 0xa0 || c == '/' || c == ':';
+}
+
 /**
  * parse_ifname() - an interface name the kernel accepts (dev_valid_name)
  * @s:		text
@@ -300,9 +309,15 @@ int parse_ifname(const char *s, const char **why)
 		*why = "must be 1 to 15 characters";
 		return -EINVAL;
 	}
-	if (!strcmp(s, ".") || !strcmp(s, "..") || strpbrk(s, "/: \t\n")) {
+	if (!strcmp(s, ".") || !strcmp(s, "..")) {
 		*why = "not a valid interface name";
 		return -EINVAL;
+	}
+	for (; *s; s++) {
+		if (bad_ifname_char((unsigned char)*s)) {
+			*why = "may not hold spaces, control characters, / or :";
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

@@ -138,6 +138,19 @@ run_unit_tests() {
 	done
 }
 
+# The fuzz harnesses' replay builds over their seed corpora: every input
+# that once broke a parser stays a regression test.
+run_fuzz_replay() {
+	local bins=build/fuzz/replay rc
+	[ -d "$bins" ] || return 0
+	selected fuzz_replay || return 0
+	timeout -k 5 "$UNIT_TIMEOUT" tests/fuzz/run_replay.sh "$bins" \
+		$(cd "$bins" && ls fuzz_* | sed 's/^fuzz_//') \
+		>"$LOGS/fuzz_replay.log" 2>&1
+	rc=$?
+	count tests/fuzz/run_replay.sh "$LOGS/fuzz_replay.log" $rc
+}
+
 SCRIPTS=()
 RUNNING=()	# timeout pid per script index, while it runs
 
@@ -192,6 +205,7 @@ interrupted() {
 trap interrupted INT TERM
 
 run_unit_tests
+run_fuzz_replay
 run_integration_tests
 rm -rf "$LOGS"
 
