@@ -29,7 +29,7 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 # Pure code (no I/O): unit-tested and fuzzed on its own.
 PARSE_SRCS := parse.c record.c etc.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
-	      nat/nat.c nat/expr.c nat/list.c
+	      nat/nat.c nat/expr.c nat/list.c nat/fwcompat.c
 APP_SRCS   := nsrun.c options.c host.c child.c ps.c
 SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS)
 
@@ -38,7 +38,13 @@ OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
 
 UNIT_TESTS := $(B)/tests/test_parse $(B)/tests/test_record $(B)/tests/test_etc \
-	      $(B)/tests/test_netsetup $(B)/tests/test_nat
+	      $(B)/tests/test_netsetup $(B)/tests/test_nat \
+	      $(B)/tests/test_fwcompat
+
+.DEFAULT_GOAL := all
+
+# Fuzzing and sanitizer builds: fuzz-replay, fuzz, asan.
+include tests/fuzz/fuzz.mk
 
 all: nsrun
 
@@ -118,9 +124,13 @@ $(B)/tests/test_nat: tests/unit/test_nat.c nl.c nat/nat.c nat/expr.c nat/list.c 
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 
+$(B)/tests/test_fwcompat: tests/unit/test_fwcompat.c nl.c nat/fwcompat.c nat/expr.c tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
+
 unit: $(UNIT_TESTS)
 
-check: nsrun unit
+check: nsrun unit $(FUZZ_REPLAY_BINS)
 	tests/run.sh
 
 # Debian/Ubuntu packages for building, testing and the demo.

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nat/fwcompat.h"
 #include "nat/nat.h"
 #include "netsetup/netsetup.h"
 #include "nsrun.h"
@@ -146,22 +147,28 @@ static void setup_bridge(struct host *h, const struct options *o,
  * host_warn_forward_drop() - warn when another table's forward chain drops
  *			      by policy: an accept of ours cannot overrule it
  * @h:		host side, with its nf_tables socket
- * @bridge:	the sandbox's bridge, named in the fix
+ * @o:		options: the bridge, named in the fix, and --fw-compat
  *
  * The dump grows with the number of tables, so nsrun runs it after the
  * command is released, in parallel with it.
  */
-void host_warn_forward_drop(struct host *h, const char *bridge)
+void host_warn_forward_drop(struct host *h, const struct options *o)
 {
+	const char *bridge = o->bridge;
 	struct nat_drop d;
 
 	if (nat_find_forward_drop(&h->nft, &d) != 1)
 		return;
+	/* --fw-compat let the bridge through iptables' FORWARD chain. */
+	if (o->fw_compat && d.family == NFPROTO_IPV4 &&
+	    !strcmp(d.table, FWC_TABLE) && !strcmp(d.chain, FWC_CHAIN))
+		return;
 	if (d.family == NFPROTO_IPV4 && !strcmp(d.table, "filter"))
 		warn("table ip filter chain %s drops forwarded packets by "
 		     "policy; sandboxes on %s need: iptables -I %s -i %s -j "
-		     "ACCEPT && iptables -I %s -o %s -j ACCEPT", d.chain,
-		     bridge, d.chain, bridge, d.chain, bridge);
+		     "ACCEPT && iptables -I %s -o %s -j ACCEPT (or nsrun "
+		     "--fw-compat)", d.chain, bridge, d.chain, bridge, d.chain,
+		     bridge);
 	else
 		warn("table %s %s chain %s drops forwarded packets by policy; "
 		     "sandboxes on %s need: nft insert rule %s %s %s iifname "
@@ -303,27 +310,33 @@ static int take_lock(void)
 }
 
 /**
- * struct used_addrs - addresses of the running sandboxes
- * @addrs:	host-order addresses
+ * struct running - what the launch needs to know of the running sandboxes
+ * @addrs:	their addresses, host order
  * @n:		entries used
  * @size:	entries allocated
  * @name:	name of the sandbox being launched, checked for clashes
  * @clash:	a running sandbox has that name
+ * @bridge:	bridge of the sandbox being launched
+ * @fw_compat:	running sandboxes on @bridge launched with --fw-compat
  */
-struct used_addrs {
+struct running {
 	uint32_t *addrs;
 	size_t n, size;
 	const char *name;
 	int clash;
+	const char *bridge;
+	int fw_compat;
 };
 
-static int collect_addr(const struct record *r, void *data)
+static int collect(const struct record *r, void *data)
 {
-	struct used_addrs *u = data;
+	struct running *u = data;
 	uint32_t *grown;
 
 	if (!strcmp(r->name, u->name))
 		u->clash = 1;
+	if (r->fw_compat && !strcmp(r->bridge, u->bridge))
+		u->fw_compat++;
 	if (u->n == u->size) {
 		u->size = u->size ? 2 * u->size : 64;
 		grown = realloc(u->addrs, u->size * sizeof(*grown));
@@ -343,7 +356,7 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* The lowest host address after the gateway that no sandbox holds. */
-static struct in_addr lowest_free(const struct used_addrs *u,
+static struct in_addr lowest_free(const struct running *u,
 				  const struct bridge *br)
 {
 	uint32_t a = ntohl(br->net.s_addr) + 2;
@@ -362,23 +375,32 @@ static struct in_addr lowest_free(const struct used_addrs *u,
 	return free_addr;
 }
 
-static struct in_addr choose_addr(struct host *h, const struct options *o,
+static void read_running(struct host *h, const struct options *o,
+			 struct running *u)
+{
+	int err;
+
+	u->name = o->name;
+	u->bridge = o->bridge;
+	err = records_each(&h->nft, collect, u);
+	if (err)
+		die_nl(&h->nft, err, "reading the running sandboxes");
+	if (u->clash)
+		die("--name \"%s\": a sandbox of that name is running", o->name);
+	if (u->n)
+		qsort(u->addrs, u->n, sizeof(*u->addrs), cmp_u32);
+}
+
+static struct in_addr choose_addr(const struct running *u,
+				  const struct options *o,
 				  const struct bridge *br)
 {
-	struct used_addrs u = { .name = o->name };
 	struct in_addr addr = o->ip;
 	char buf[INET_ADDRSTRLEN];
 	size_t i;
-	int err;
 
-	err = records_each(&h->nft, collect_addr, &u);
-	if (err)
-		die_nl(&h->nft, err, "reading the running sandboxes");
-	if (u.clash)
-		die("--name \"%s\": a sandbox of that name is running", o->name);
-	qsort(u.addrs, u.n, sizeof(*u.addrs), cmp_u32);
 	if (!o->ip_given)
-		addr = lowest_free(&u, br);
+		addr = lowest_free(u, br);
 	inet_ntop(AF_INET, &addr, buf, sizeof(buf));
 	if (!addr.s_addr)
 		die("no free address left in %s", o->bridge);
@@ -386,12 +408,37 @@ static struct in_addr choose_addr(struct host *h, const struct options *o,
 	    addr.s_addr == br->gateway.s_addr)
 		die("--ip \"%s\": not a free host address of %s's subnet", buf,
 		    o->bridge);
-	for (i = 0; o->ip_given && i < u.n; i++) {
-		if (u.addrs[i] == ntohl(addr.s_addr))
+	for (i = 0; o->ip_given && i < u->n; i++) {
+		if (u->addrs[i] == ntohl(addr.s_addr))
 			die("--ip \"%s\": in use by a running sandbox", buf);
 	}
-	free(u.addrs);
 	return addr;
+}
+
+/* --fw-compat: the accept rules for the bridge in iptables' FORWARD chain
+ * are there while a sandbox launched with the flag runs on the bridge.
+ * They are not owner-protected and survive a SIGKILL, so every launch
+ * also removes stale ones. Runs under the lock.
+ */
+static void sync_fw_compat(struct host *h, const struct options *o,
+			   int others)
+{
+	int err;
+
+	if (o->fw_compat) {
+		err = fwc_add(&h->nft, o->bridge);
+		if (err == -ENOENT)
+			warn("--fw-compat: there is no iptables FORWARD chain "
+			     "(table ip filter): nothing to let through");
+		else if (err < 0)
+			die_nl(&h->nft, err, "--fw-compat: adding accept rules "
+			       "for %s to ip filter FORWARD", o->bridge);
+	} else if (!others) {
+		err = fwc_remove(&h->nft, o->bridge);
+		if (err < 0)
+			warn("--fw-compat: removing stale rules for %s: %s",
+			     o->bridge, strerror(-err));
+	}
 }
 
 static void create_table(struct host *h, const struct options *o,
@@ -418,6 +465,7 @@ static void create_table(struct host *h, const struct options *o,
 			r.ports[r.nports++] = *pm;
 	}
 	r.more_ports = o->nports > RECORD_PORTS;
+	r.fw_compat = o->fw_compat;
 	snprintf(r.name, sizeof(r.name), "%s", o->name);
 	if (!o->net_none)
 		snprintf(r.bridge, sizeof(r.bridge), "%s", o->bridge);
@@ -489,6 +537,7 @@ static void create_veth(struct host *h, const struct options *o, pid_t child,
 void host_setup(struct host *h, const struct options *o, pid_t child,
 		int ready_fd)
 {
+	struct running run = { 0 };
 	struct bridge br = { 0 };
 	int lock;
 
@@ -510,12 +559,67 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	crash_point("veth");
 	nl_close(&h->rt);
 	lock = take_lock();
-	if (!o->net_none)
-		h->conf.addr = choose_addr(h, o, &br);
+	if (!o->net_none) {
+		read_running(h, o, &run);
+		h->conf.addr = choose_addr(&run, o, &br);
+	}
 	crash_point("locked");
 	create_table(h, o, child, &br);
 	crash_point("table");
+	if (!o->net_none)
+		sync_fw_compat(h, o, run.fw_compat);
 	close(lock);
+	free(run.addrs);
 	h->conf.gateway = br.gateway;
 	h->conf.prefix = br.prefix;
+}
+
+static int count_fw_compat(const struct record *r, void *data)
+{
+	struct running *u = data;
+
+	if (r->fw_compat && !strcmp(r->bridge, u->bridge))
+		u->fw_compat++;
+	return 0;
+}
+
+/* The last --fw-compat sandbox of a bridge takes the accept rules away,
+ * under the lock so that a launch adding them cannot interleave.
+ */
+static void drop_fw_compat(struct host *h, const struct options *o)
+{
+	struct running u = { .bridge = o->bridge };
+	int lock = take_lock();
+
+	nat_delete(&h->nft, h->table, h->net);
+	if (!records_each(&h->nft, count_fw_compat, &u) && !u.fw_compat)
+		fwc_remove(&h->nft, o->bridge);
+	close(lock);
+}
+
+/**
+ * host_teardown() - undo the host side once the command has ended
+ * @h:		host side
+ * @o:		options
+ *
+ * The kernel's teardown of what a sandbox used waits for RCU grace
+ * periods: closing the nf_tables socket flushes the table destruction our
+ * delete queued (~8 ms), and the last reference to the child's mount
+ * namespace unmounts its tree (~2 ms). nsrun deletes its tables first and
+ * frees the host ports, so no connection is ever steered to a sandbox
+ * that is gone; a forked helper takes the last references to the rest and
+ * drops them when it exits, after nsrun has exited.
+ */
+void host_teardown(struct host *h, const struct options *o)
+{
+	size_t i;
+
+	if (o->fw_compat)
+		drop_fw_compat(h, o);
+	else
+		nat_delete(&h->nft, h->table, h->net);
+	for (i = 0; i < h->nport_fds; i++)
+		close(h->port_fds[i]);
+	if (fork() == 0)
+		_exit(0);
 }

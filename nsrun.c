@@ -37,7 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nat/nat.h"
 #include "nsrun.h"
 
 int verbose;
@@ -239,27 +238,6 @@ static void release_child(int conf_fd, const struct netconf *conf)
 	close(conf_fd);
 }
 
-/* The kernel's teardown of what a sandbox used waits for RCU grace
- * periods: closing the nf_tables socket flushes the table destruction our
- * delete queued (~8 ms), and the last reference to the child's mount
- * namespace unmounts its tree (~2 ms). The host ports are freed at once;
- * a forked helper takes the last references to the rest and drops them
- * when it exits, after nsrun has exited with the command's status.
- */
-static void finish(struct host *h)
-{
-	size_t i;
-
-	/* Rules first, ports second: no connection is ever steered to a
-	 * sandbox that is gone.
-	 */
-	nat_delete(&h->nft, h->table, h->net);
-	for (i = 0; i < h->nport_fds; i++)
-		close(h->port_fds[i]);
-	if (fork() == 0)
-		_exit(0);
-}
-
 static int run(const struct options *o)
 {
 	struct host host = { .mnt_fd = -1 };
@@ -275,11 +253,11 @@ static int run(const struct options *o)
 	step("released the command");
 	crash_point("released");
 	if (!o->net_none)
-		host_warn_forward_drop(&host, o->bridge);
+		host_warn_forward_drop(&host, o);
 	/* host.nft stays open until we exit: it keeps the table alive. */
 	status = wait_child(child_pid);
 	step("command exited");
-	finish(&host);
+	host_teardown(&host, o);
 	step("finished");
 	return status;
 }

@@ -52,6 +52,7 @@ struct options {
 	const char *workdir;
 	int net_none;
 	int cap_net_admin;	/* --cap-add NET_ADMIN: keep it */
+	int fw_compat;		/* --fw-compat */
 	int verbose;
 	char **argv;		/* the command */
 };
@@ -110,7 +111,8 @@ void usage_error(const char *fmt, ...)
 void host_setup(struct host *h, const struct options *o, pid_t child,
 		int child_ready);
 
-void host_warn_forward_drop(struct host *h, const char *bridge);
+void host_warn_forward_drop(struct host *h, const struct options *o);
+void host_teardown(struct host *h, const struct options *o);
 
 void child_run(const struct options *o, int ready_fd, int conf_fd)
 	__attribute__((noreturn));

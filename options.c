@@ -40,6 +40,8 @@ static const char usage_text[] =
 "      --net none           loopback only: no bridge, no NAT\n"
 "      --cap-add NET_ADMIN  let the command change its network (dropped\n"
 "                           by default)\n"
+"      --fw-compat          let the bridge through iptables' FORWARD chain\n"
+"                           while sandboxes with this flag run on it\n"
 "  -v, --verbose            print each step and its duration\n"
 "      --help               show this help and exit\n"
 "      --version            show the version and exit\n"
@@ -49,7 +51,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_NAME = 256, OPT_BRIDGE, OPT_SUBNET, OPT_IP, OPT_DNS, OPT_NET,
-	OPT_CAP_ADD, OPT_HELP, OPT_VERSION,
+	OPT_CAP_ADD, OPT_FW_COMPAT, OPT_HELP, OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +67,7 @@ static const struct option long_options[] = {
 	{ "workdir",  required_argument, NULL, 'w' },
 	{ "net",      required_argument, NULL, OPT_NET },
 	{ "cap-add",  required_argument, NULL, OPT_CAP_ADD },
+	{ "fw-compat", no_argument,      NULL, OPT_FW_COMPAT },
 	{ "verbose",  no_argument,       NULL, 'v' },
 	{ "help",     no_argument,       NULL, OPT_HELP },
 	{ "version",  no_argument,       NULL, OPT_VERSION },
@@ -234,6 +237,9 @@ static void set_option(struct options *o, int c, char *arg, int argc)
 			    arg);
 		o->cap_net_admin = 1;
 		break;
+	case OPT_FW_COMPAT:
+		o->fw_compat = 1;
+		break;
 	case 'v':
 		o->verbose = 1;
 		break;
@@ -282,6 +288,8 @@ static void check_options(struct options *o)
 		check_ip(o);
 	if (o->net_none && o->nports)
 		die("--net none: cannot publish ports without a network");
+	if (o->net_none && o->fw_compat)
+		die("--net none: --fw-compat needs a bridge");
 	if (o->workdir)
 		check_workdir(o->workdir);
 	if (!o->name[0])

@@ -21,6 +21,7 @@ enum {
 	REC_PORT,	/* proto, host addr, host port, port, count */
 	REC_MORE_PORTS,	/* empty */
 	REC_COMMAND,	/* string */
+	REC_FW_COMPAT,	/* empty */
 };
 
 #define PORT_LEN 11
@@ -36,7 +37,8 @@ static int put(struct writer *w, int type, const void *val, size_t len)
 		return -ENOSPC;
 	w->buf[w->len++] = (uint8_t)type;
 	w->buf[w->len++] = (uint8_t)len;
-	memcpy(w->buf + w->len, val, len);
+	if (len)
+		memcpy(w->buf + w->len, val, len);
 	w->len += len;
 	return 0;
 }
@@ -104,6 +106,7 @@ int record_encode(const struct record *r, uint8_t *buf, size_t size)
 	    put(&w, REC_PID, &pid, 4) || put(&w, REC_START, &start, 8) ||
 	    put(&w, REC_ADDR, &r->addr, 4) ||
 	    put(&w, REC_BRIDGE, r->bridge, strlen(r->bridge)) ||
+	    (r->fw_compat && put(&w, REC_FW_COMPAT, NULL, 0)) ||
 	    put_ports(&w, r))
 		return -ENOSPC;
 	if (w.len + 2 < size) {
@@ -163,6 +166,9 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
 		break;
 	case REC_COMMAND:
 		get_str(r->command, sizeof(r->command), val, len);
+		break;
+	case REC_FW_COMPAT:
+		r->fw_compat = 1;
 		break;
 	}
 	return 0;

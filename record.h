@@ -27,6 +27,7 @@
  * @ports:	published ports, the first RECORD_PORTS
  * @nports:	entries in @ports
  * @more_ports:	more ports were published than @ports holds
+ * @fw_compat:	launched with --fw-compat
  * @command:	the command line, shortened to fit
  */
 struct record {
@@ -38,6 +39,7 @@ struct record {
 	struct port_map ports[RECORD_PORTS];
 	size_t nports;
 	int more_ports;
+	int fw_compat;
 	char command[RECORD_MAX];
 };
 
