@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -497,12 +500,19 @@ static void wait_ready(int ready_fd)
 		exit(EXIT_SETUP);
 }
 
-static int open_mnt_ns(pid_t child)
+/* Keeps what identifies the child's namespaces: a reference to its mount
+ * namespace (see host_teardown()) and the inode of its network namespace,
+ * by which the processes left in the sandbox are found at the end.
+ */
+static void note_namespaces(struct host *h, pid_t child)
 {
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)child);
-	return open(path, O_RDONLY | O_CLOEXEC);
+	h->mnt_fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)child);
+	if (stat(path, &h->netns))
+		die_err(-errno, "reading %s", path);
 }
 
 static void create_veth(struct host *h, const struct options *o, pid_t child,
@@ -552,7 +562,7 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 		crash_point("ports");
 	}
 	wait_ready(ready_fd);
-	h->mnt_fd = open_mnt_ns(child);
+	note_namespaces(h, child);
 	/* The veth comes before the table, whose port guard hooks it. */
 	if (!o->net_none)
 		create_veth(h, o, child, &br);
@@ -572,6 +582,55 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	free(run.addrs);
 	h->conf.gateway = br.gateway;
 	h->conf.prefix = br.prefix;
+}
+
+static int in_sandbox(const struct host *h, const char *pid)
+{
+	char path[300];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
+	return !stat(path, &st) && st.st_dev == h->netns.st_dev &&
+	       st.st_ino == h->netns.st_ino;
+}
+
+/* SIGKILLs every process in the sandbox's network namespace: once the
+ * command has ended the sandbox is over, and a process left behind would
+ * keep its veth alive without the tables that guard it.
+ */
+static void kill_sandbox(const struct host *h)
+{
+	const struct dirent *d;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return;
+	while ((d = readdir(proc))) {
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9' &&
+		    in_sandbox(h, d->d_name))
+			kill(atoi(d->d_name), SIGKILL);
+	}
+	closedir(proc);
+}
+
+/**
+ * host_end_leftovers() - end what the command left running in the sandbox
+ * @h:		host side
+ *
+ * nsrun is a child subreaper, so descendants of the command that outlive
+ * it become nsrun's children: when there are none, which is the usual
+ * case, this costs one waitpid(). Otherwise every process of the sandbox
+ * is killed and reaped, for at most a second, before the tables go.
+ */
+void host_end_leftovers(const struct host *h)
+{
+	int i;
+
+	if (waitpid(-1, NULL, WNOHANG) < 0)
+		return;		/* ECHILD: nothing left */
+	kill_sandbox(h);
+	for (i = 0; i < 1000 && waitpid(-1, NULL, WNOHANG) >= 0; i++)
+		usleep(1000);
 }
 
 static int count_fw_compat(const struct record *r, void *data)
@@ -620,6 +679,11 @@ void host_teardown(struct host *h, const struct options *o)
 		nat_delete(&h->nft, h->table, h->net);
 	for (i = 0; i < h->nport_fds; i++)
 		close(h->port_fds[i]);
-	if (fork() == 0)
+	if (fork() == 0) {
+		/* Processes that entered with nsrun exec are no descendants
+		 * of ours: they are found here, after nsrun has exited.
+		 */
+		kill_sandbox(h);
 		_exit(0);
+	}
 }

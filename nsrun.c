@@ -189,15 +189,20 @@ static void forward_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-/* Waits for the command and turns its end into nsrun's exit status. */
+/* Waits for the command and turns its end into nsrun's exit status.
+ * Orphans of the command are ours to reap (we are a subreaper) while we
+ * wait, so none stays a zombie.
+ */
 static int wait_child(pid_t pid)
 {
 	int status;
+	pid_t done;
 
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
+	do {
+		done = waitpid(-1, &status, 0);
+		if (done < 0 && errno != EINTR)
 			die_err(-errno, "waiting for the command");
-	}
+	} while (done != pid);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -244,6 +249,10 @@ static int run(const struct options *o)
 	int ready_fd, conf_fd, status;
 
 	step("parsed options");
+	/* Descendants the command leaves behind become our children, so we
+	 * know cheaply whether anything is left at the end.
+	 */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	child_pid = fork_child(o, &ready_fd, &conf_fd);
 	crash_point("forked");
 	host_setup(&host, o, child_pid, ready_fd);
@@ -257,6 +266,7 @@ static int run(const struct options *o)
 	/* host.nft stays open until we exit: it keeps the table alive. */
 	status = wait_child(child_pid);
 	step("command exited");
+	host_end_leftovers(&host);
 	host_teardown(&host, o);
 	step("finished");
 	return status;

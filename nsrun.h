@@ -6,6 +6,7 @@
 #define NSRUN_NSRUN_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <netinet/in.h>
 
@@ -78,6 +79,8 @@ struct netconf {
  * @port_fds:	sockets bound to the published host ports, so no other
  *		sandbox or host process can take them while we run
  * @nport_fds:	entries in @port_fds
+ * @netns:	device and inode of the child's network namespace, which
+ *		identify the processes of the sandbox
  * @mnt_fd:	the child's mount namespace, so that its teardown happens
  *		off the exit path (see finish() in nsrun.c); -1 when none
  */
@@ -90,6 +93,7 @@ struct host {
 	struct netconf conf;
 	int *port_fds;
 	size_t nport_fds;
+	struct stat netns;
 	int mnt_fd;
 };
 
@@ -113,6 +117,7 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 
 void host_warn_forward_drop(struct host *h, const struct options *o);
 void host_teardown(struct host *h, const struct options *o);
+void host_end_leftovers(const struct host *h);
 
 void child_run(const struct options *o, int ready_fd, int conf_fd)
 	__attribute__((noreturn));
