@@ -292,3 +292,60 @@ int nl_send_batch(struct nl_sock *s, const void *buf, size_t len)
 		return -errno;
 	return drain_batch(s);
 }
+
+/* Collects the attributes of one level into tb[0..max], ignoring types a
+ * newer kernel may add after @max.
+ */
+struct attr_table {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int collect_attr(const struct nlattr *attr, void *data)
+{
+	const struct attr_table *t = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type <= t->max)
+		t->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/**
+ * nl_attrs() - index a message's attributes by type
+ * @nlh:	message
+ * @hdrlen:	bytes of family header before the attributes
+ * @tb:		filled with @max + 1 pointers, NULL where a type is absent
+ * @max:	highest type kept; newer ones are ignored
+ *
+ * Return: 0, or -EBADMSG when the attributes are malformed.
+ */
+int nl_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
+	     const struct nlattr **tb, unsigned int max)
+{
+	struct attr_table t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (mnl_attr_parse(nlh, (unsigned int)hdrlen, collect_attr, &t) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+/**
+ * nl_attrs_nested() - index a nested attribute's attributes by type
+ * @nest:	the nest, may be NULL
+ * @tb:		filled with @max + 1 pointers, NULL where a type is absent
+ * @max:	highest type kept; newer ones are ignored
+ *
+ * Return: 0, or -EBADMSG when @nest is NULL or malformed.
+ */
+int nl_attrs_nested(const struct nlattr *nest, const struct nlattr **tb,
+		    unsigned int max)
+{
+	struct attr_table t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (!nest || mnl_attr_parse_nested(nest, collect_attr, &t) < 0)
+		return -EBADMSG;
+	return 0;
+}

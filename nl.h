@@ -51,5 +51,9 @@ int nl_query(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb,
 	     void *data);
 int nl_send_batch(struct nl_sock *s, const void *buf, size_t len);
 const char *nl_err_msg(const struct nl_sock *s);
+int nl_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
+	     const struct nlattr **tb, unsigned int max);
+int nl_attrs_nested(const struct nlattr *nest, const struct nlattr **tb,
+		    unsigned int max);
 
 #endif /* NSRUN_NL_H */

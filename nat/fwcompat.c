@@ -235,33 +235,10 @@ ssize_t fwc_build_remove(void *buf, size_t size, const uint64_t *handles,
 
 /* --- reading */
 
-/* Collects the attributes of one level into tb[0..max], ignoring types a
- * newer kernel may add after @max.
- */
-struct attrs {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int collect(const struct nlattr *attr, void *data)
-{
-	const struct attrs *a = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type <= a->max)
-		a->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static int parse_nested(const struct nlattr *nest, const struct nlattr **tb,
 			unsigned int max)
 {
-	struct attrs a = { tb, max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (!nest || mnl_attr_parse_nested(nest, collect, &a) < 0)
-		return -EBADMSG;
-	return 0;
+	return nl_attrs_nested(nest, tb, max);
 }
 
 static bool str_is(const struct nlattr *attr, const char *want)
@@ -367,8 +344,7 @@ static int walk_exprs(const struct nlattr *list, const char *want,
 int fwc_parse_rule(const struct nlmsghdr *nlh, const char *bridge,
 		   struct fwc_rule *rule)
 {
-	const struct nlattr *tb[NFTA_RULE_MAX + 1] = { NULL };
-	struct attrs a = { tb, NFTA_RULE_MAX };
+	const struct nlattr *tb[NFTA_RULE_MAX + 1];
 	const struct nfgenmsg *nfg;
 	char want[COMMENT_SIZE];
 	unsigned int dirs = 0;
@@ -383,7 +359,7 @@ int fwc_parse_rule(const struct nlmsghdr *nlh, const char *bridge,
 	nfg = mnl_nlmsg_get_payload(nlh);
 	if (nfg->nfgen_family != NFPROTO_IPV4)
 		return 0;
-	if (mnl_attr_parse(nlh, sizeof(*nfg), collect, &a) < 0)
+	if (nl_attrs(nlh, sizeof(*nfg), tb, NFTA_RULE_MAX))
 		return -EBADMSG;
 	if (!str_is(tb[NFTA_RULE_TABLE], FWC_TABLE) ||
 	    !str_is(tb[NFTA_RULE_CHAIN], FWC_CHAIN))
@@ -450,12 +426,11 @@ static struct nlmsghdr *request(void *buf, uint16_t type, uint8_t family,
 
 static int on_gen(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[NFTA_GEN_MAX + 1] = { NULL };
-	struct attrs a = { tb, NFTA_GEN_MAX };
+	const struct nlattr *tb[NFTA_GEN_MAX + 1];
 
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWGEN)
 		return 0;
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), collect, &a) < 0)
+	if (nl_attrs(nlh, sizeof(struct nfgenmsg), tb, NFTA_GEN_MAX))
 		return -EBADMSG;
 	if (tb[NFTA_GEN_ID] &&
 	    mnl_attr_validate(tb[NFTA_GEN_ID], MNL_TYPE_U32) == 0)

@@ -35,33 +35,10 @@ static struct nlmsghdr *dump_request(void *buf, uint16_t type,
 	return nlh;
 }
 
-/* Collects the attributes of one level into tb[0..max], ignoring types a
- * newer kernel may add after @max.
- */
-struct attrs {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int collect(const struct nlattr *attr, void *data)
-{
-	const struct attrs *a = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type <= a->max)
-		a->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static int parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		 unsigned int max)
 {
-	struct attrs a = { tb, max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), collect, &a) < 0)
-		return -EBADMSG;
-	return 0;
+	return nl_attrs(nlh, sizeof(struct nfgenmsg), tb, max);
 }
 
 static const char *get_str(const struct nlattr *attr)
@@ -152,10 +129,9 @@ int nat_list_tables(struct nl_sock *s, const char *prefix, nat_table_cb cb,
 /* The hook number of a base chain, or -1 for a regular chain. */
 static int chain_hook(const struct nlattr *nest)
 {
-	const struct nlattr *tb[NFTA_HOOK_MAX + 1] = { NULL };
-	struct attrs a = { tb, NFTA_HOOK_MAX };
+	const struct nlattr *tb[NFTA_HOOK_MAX + 1];
 
-	if (!nest || mnl_attr_parse_nested(nest, collect, &a) < 0)
+	if (nl_attrs_nested(nest, tb, NFTA_HOOK_MAX))
 		return -1;
 	return (int)get_be32(tb[NFTA_HOOK_HOOKNUM], (uint32_t)-1);
 }
