@@ -39,11 +39,14 @@ struct bridge {
 	struct in_addr gateway;
 };
 
-/* Owner tables (NFT_TABLE_F_OWNER) came in 5.12 and table userdata in
+/**
+ * host_check_kernel() - exit 125 on a kernel older than 5.13
+ *
+ * Owner tables (NFT_TABLE_F_OWNER) came in 5.12 and table userdata in
  * 5.13. A 5.12 kernel accepts the table and silently drops the record, so
  * the version is checked rather than the kernel's answer.
  */
-static void check_kernel(void)
+void host_check_kernel(void)
 {
 	struct utsname u;
 	unsigned int major = 0, minor = 0;
@@ -51,7 +54,7 @@ static void check_kernel(void)
 	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return;
 	if (major < 5 || (major == 5 && minor < 13))
-		die("nsrun needs Linux 5.13 or later (nftables owner tables "
+		die("Linux 5.13 or later is needed (nftables owner tables "
 		    "with userdata); this is Linux %s", u.release);
 }
 
@@ -551,7 +554,6 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	struct bridge br = { 0 };
 	int lock;
 
-	check_kernel();
 	/* Unique while the child lives: pids are not reused before. */
 	snprintf(h->port, sizeof(h->port), "nsrv%d", (int)child);
 	open_sockets(h);

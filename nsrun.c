@@ -26,6 +26,7 @@
  * point leaves nothing: no process, no table, no veth.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -33,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -243,11 +245,32 @@ static void release_child(int conf_fd, const struct netconf *conf)
 	close(conf_fd);
 }
 
+static int have_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return 0;
+	return !!(data[cap / 32].effective & (1u << (cap % 32)));
+}
+
+/* Without these both sides would fail, each with its own line. */
+static void check_privileges(void)
+{
+	if (!have_cap(CAP_SYS_ADMIN) || !have_cap(CAP_NET_ADMIN))
+		die("must run as root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to "
+		    "create namespaces and network devices");
+}
+
 static int run(const struct options *o)
 {
 	struct host host = { .mnt_fd = -1 };
 	int ready_fd, conf_fd, status;
 
+	check_privileges();
+	host_check_kernel();
 	step("parsed options");
 	/* Descendants the command leaves behind become our children, so we
 	 * know cheaply whether anything is left at the end.

@@ -112,6 +112,7 @@ void options_parse(int argc, char **argv, struct options *o);
 void usage_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 
+void host_check_kernel(void);
 void host_setup(struct host *h, const struct options *o, pid_t child,
 		int child_ready);
 

@@ -82,3 +82,27 @@ bad_input "-w /nonexistent" no -w /nonexistent-nsrt -- @CMD@
 bad_input "missing command" yes
 bad_input "missing command after --" yes --
 bad_input "unknown option" yes --nsrt-bogus -- @CMD@
+
+# refused_env DESC REGEX WRAPPER...: nsrun started through WRAPPER (an
+# environment it cannot work in) exits 125 with one line matching REGEX,
+# and the host is unchanged.
+refused_env() {
+	local desc=$1 want=$2 after
+	shift 2
+	capture in_host timeout -k 2 "$NSRT_CMD_TIMEOUT" "$@" "$NSRUN" \
+		-p 8080:80 -- true
+	check_eq "$desc: exit 125" 125 "$RC" || diag "$OUT$ERR"
+	check "$desc: exactly one error line starting 'nsrun: '" \
+		stderr_ok no "$ERR" || diag "stderr: $ERR"
+	check_match "$desc: the line says why" "$want" "$ERR"
+	after=$(snapshot)
+	check_eq "$desc: host links, addresses and ruleset unchanged" \
+		"$BEFORE" "$after"
+}
+
+# uname's release under the UNAME26 personality is 2.6.x: an old kernel
+# as far as nsrun can tell, without booting one.
+refused_env "kernel older than 5.13" "Linux 5\.13" \
+	setarch "$(uname -m)" --uname-2.6
+refused_env "not root" "root" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups
