@@ -176,13 +176,16 @@ static void set_identity(const struct options *o)
 		die_err(-errno, "--user: changing identity");
 }
 
-/* The command must not undo its sandbox: without CAP_NET_ADMIN it cannot
+/**
+ * drop_net_admin() - drop CAP_NET_ADMIN for good, or exit 125
+ *
+ * The command must not undo its sandbox: without CAP_NET_ADMIN it cannot
  * change its addresses, routes or firewall. Dropping it from the bounding
  * set keeps it out of what any later exec (even of a setuid binary) can
  * gain; dropping it from the inheritable set keeps root's exec from
  * getting it back. glibc has no capset() wrapper, hence the syscalls.
  */
-static void drop_net_admin(void)
+void drop_net_admin(void)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3 };

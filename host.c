@@ -472,6 +472,7 @@ static void create_table(struct host *h, const struct options *o,
 	}
 	r.more_ports = o->nports > RECORD_PORTS;
 	r.fw_compat = o->fw_compat;
+	r.net_admin = o->cap_net_admin;
 	snprintf(r.name, sizeof(r.name), "%s", o->name);
 	if (!o->net_none)
 		snprintf(r.bridge, sizeof(r.bridge), "%s", o->bridge);

@@ -128,5 +128,6 @@ int cmd_exec(int argc, char **argv);
 int records_each(struct nl_sock *nft,
 		 int (*cb)(const struct record *r, void *data), void *data);
 void exec_command(char **argv) __attribute__((noreturn));
+void drop_net_admin(void);
 
 #endif /* NSRUN_NSRUN_H */

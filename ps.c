@@ -217,11 +217,11 @@ int cmd_ps(int argc, char **argv)
 /**
  * struct lookup - finding a sandbox by name
  * @name:	wanted name
- * @pid:	its command's pid, 0 until found
+ * @r:		its record, r.pid is 0 until found
  */
 struct lookup {
 	const char *name;
-	pid_t pid;
+	struct record r;
 };
 
 static int match_name(const struct record *r, void *data)
@@ -230,7 +230,7 @@ static int match_name(const struct record *r, void *data)
 
 	if (strcmp(r->name, l->name))
 		return 0;
-	l->pid = r->pid;
+	l->r = *r;
 	return 1;
 }
 
@@ -250,7 +250,8 @@ static void enter(pid_t pid, const char *ns, int type)
 
 /**
  * cmd_exec() - `nsrun exec NAME CMD...`: run CMD in a running sandbox's
- *		network, mount and UTS namespaces, as nsenter would
+ *		network, mount and UTS namespaces, as nsenter would, with
+ *		CAP_NET_ADMIN only if the sandbox was launched with it
  * @argc:	arguments after "nsrun"
  * @argv:	"exec", NAME, CMD...
  *
@@ -270,10 +271,13 @@ int cmd_exec(int argc, char **argv)
 	if (err < 0)
 		die_nl(&nft, err, "exec: reading the running sandboxes");
 	nl_close(&nft);
-	if (!l.pid)
+	if (!l.r.pid)
 		die("exec: no running sandbox named \"%s\"", l.name);
-	enter(l.pid, "uts", CLONE_NEWUTS);
-	enter(l.pid, "net", CLONE_NEWNET);
-	enter(l.pid, "mnt", CLONE_NEWNS);
+	enter(l.r.pid, "uts", CLONE_NEWUTS);
+	enter(l.r.pid, "net", CLONE_NEWNET);
+	enter(l.r.pid, "mnt", CLONE_NEWNS);
+	/* The same rights as the sandbox's own command. */
+	if (!l.r.net_admin)
+		drop_net_admin();
 	exec_command(argv + 2);
 }

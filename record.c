@@ -22,6 +22,7 @@ enum {
 	REC_MORE_PORTS,	/* empty */
 	REC_COMMAND,	/* string */
 	REC_FW_COMPAT,	/* empty */
+	REC_NET_ADMIN,	/* empty */
 };
 
 #define PORT_LEN 11
@@ -107,6 +108,7 @@ int record_encode(const struct record *r, uint8_t *buf, size_t size)
 	    put(&w, REC_ADDR, &r->addr, 4) ||
 	    put(&w, REC_BRIDGE, r->bridge, strlen(r->bridge)) ||
 	    (r->fw_compat && put(&w, REC_FW_COMPAT, NULL, 0)) ||
+	    (r->net_admin && put(&w, REC_NET_ADMIN, NULL, 0)) ||
 	    put_ports(&w, r))
 		return -ENOSPC;
 	if (w.len + 2 < size) {
@@ -169,6 +171,9 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
 		break;
 	case REC_FW_COMPAT:
 		r->fw_compat = 1;
+		break;
+	case REC_NET_ADMIN:
+		r->net_admin = 1;
 		break;
 	}
 	return 0;

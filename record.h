@@ -28,6 +28,7 @@
  * @nports:	entries in @ports
  * @more_ports:	more ports were published than @ports holds
  * @fw_compat:	launched with --fw-compat
+ * @net_admin:	launched with --cap-add NET_ADMIN
  * @command:	the command line, shortened to fit
  */
 struct record {
@@ -40,6 +41,7 @@ struct record {
 	size_t nports;
 	int more_ports;
 	int fw_compat;
+	int net_admin;
 	char command[RECORD_MAX];
 };
 
