@@ -504,9 +504,10 @@ static void wait_ready(int ready_fd)
 		exit(EXIT_SETUP);
 }
 
-/* Keeps what identifies the child's namespaces: a reference to its mount
- * namespace (see host_teardown()) and the inode of its network namespace,
- * by which the processes left in the sandbox are found at the end.
+/* Keeps references to the child's mount namespace (see host_teardown())
+ * and network namespace, whose inode identifies the processes left in the
+ * sandbox at the end. Holding the reference matters: the inode of a freed
+ * namespace is soon given to a new one, another sandbox's.
  */
 static void note_namespaces(struct host *h, pid_t child)
 {
@@ -515,7 +516,8 @@ static void note_namespaces(struct host *h, pid_t child)
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)child);
 	h->mnt_fd = open(path, O_RDONLY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)child);
-	if (stat(path, &h->netns))
+	h->net_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (h->net_fd < 0 || fstat(h->net_fd, &h->netns))
 		die_err(-errno, "reading %s", path);
 }
 

@@ -266,7 +266,7 @@ static void check_privileges(void)
 
 static int run(const struct options *o)
 {
-	struct host host = { .mnt_fd = -1 };
+	struct host host = { .mnt_fd = -1, .net_fd = -1 };
 	int ready_fd, conf_fd, status;
 
 	check_privileges();

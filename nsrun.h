@@ -79,6 +79,7 @@ struct netconf {
  * @port_fds:	sockets bound to the published host ports, so no other
  *		sandbox or host process can take them while we run
  * @nport_fds:	entries in @port_fds
+ * @net_fd:	the child's network namespace, held so its inode stays its
  * @netns:	device and inode of the child's network namespace, which
  *		identify the processes of the sandbox
  * @mnt_fd:	the child's mount namespace, so that its teardown happens
@@ -93,6 +94,7 @@ struct host {
 	struct netconf conf;
 	int *port_fds;
 	size_t nport_fds;
+	int net_fd;
 	struct stat netns;
 	int mnt_fd;
 };
