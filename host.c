@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <net/if.h>
+#include <linux/if_ether.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <dirent.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
@@ -70,15 +72,30 @@ static void open_sockets(struct host *h)
 		die_err(err, "opening rtnetlink");
 }
 
+/* A random, locally administered, unicast MAC (IEEE 802: bit 1 of the
+ * first byte set, bit 0 clear), as docker gives docker0.
+ */
+static const uint8_t *random_mac(uint8_t *mac)
+{
+	if (getrandom(mac, ETH_ALEN, 0) != ETH_ALEN) {
+		uint32_t t = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+
+		memcpy(mac + 2, &t, 4);
+	}
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+	return mac;
+}
+
 /* Creates the bridge, or finds the one another nsrun (or the admin) made. */
 static int bridge_index(struct host *h, const char *name)
 {
+	uint8_t mac[ETH_ALEN] = { 0 };
 	struct link_info li;
 	int err;
 
 	err = link_get(&h->rt, name, &li);
 	if (err == -ENODEV) {
-		err = link_add_bridge(&h->rt, name);
+		err = link_add_bridge(&h->rt, name, random_mac(mac));
 		if (err && err != -EEXIST)
 			die_nl(&h->rt, err, "creating bridge %s", name);
 		step("created bridge %s", name);
@@ -534,6 +551,7 @@ static void create_veth(struct host *h, const struct options *o, pid_t child,
 	err = link_get(&h->rt, name, &li);
 	if (err)
 		die_nl(&h->rt, err, "reading veth %s", name);
+	h->port_index = li.ifindex;
 	/* br_netfilter sends a DNATed frame back out of the port it came in
 	 * by: without hairpin a sandbox cannot reach its own published port.
 	 */
@@ -572,7 +590,6 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	if (!o->net_none)
 		create_veth(h, o, child, &br);
 	crash_point("veth");
-	nl_close(&h->rt);
 	lock = take_lock();
 	if (!o->net_none) {
 		read_running(h, o, &run);
@@ -678,6 +695,11 @@ void host_teardown(struct host *h, const struct options *o)
 {
 	size_t i;
 
+	/* Before the port guard goes: a packet still queued in the
+	 * sandbox (say, behind an ARP retry) must not get out unguarded.
+	 */
+	if (h->port_index)
+		link_set_down(&h->rt, h->port_index);
 	if (o->fw_compat)
 		drop_fw_compat(h, o);
 	else

@@ -72,9 +72,10 @@ struct netconf {
  * struct host - the host side of one sandbox, alive as long as nsrun is
  * @table:	name of the sandbox's nftables tables (ip, and bridge if @net)
  * @port:	host end of the veth, the sandbox's port on the bridge
+ * @port_index:	its ifindex, 0 until it exists
  * @net:	the sandbox is on a bridge (not --net none)
  * @nft:	owns the sandbox's table: closing it deletes the table
- * @rt:		rtnetlink socket of the host namespace
+ * @rt:		rtnetlink socket of the host namespace, open to the end
  * @conf:	the sandbox's address, gateway and prefix
  * @port_fds:	sockets bound to the published host ports, so no other
  *		sandbox or host process can take them while we run
@@ -88,6 +89,7 @@ struct netconf {
 struct host {
 	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
 	char port[16];
+	int port_index;
 	int net;
 	struct nl_sock nft;
 	struct nl_sock rt;

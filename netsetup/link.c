@@ -19,6 +19,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -66,13 +67,18 @@ static int send_built(struct nl_sock *s, struct nlmsghdr *nlh)
  * link_build_bridge() - build the request that creates a bridge, up
  * @buf:	buffer of at least NL_SEND_BUF bytes
  * @name:	bridge name
+ * @mac:	its MAC address (ETH_ALEN bytes)
  *
  * NLM_F_EXCL makes an existing link of that name fail with -EEXIST instead
  * of being silently reused: the caller then checks it with link_get().
+ * A bridge without an address of its own takes the lowest of its ports',
+ * so it would change whenever that port leaves, under every sandbox's
+ * ARP cache; one given at creation stays.
  *
  * Return: the message, or NULL when @name is empty or too long.
  */
-struct nlmsghdr *link_build_bridge(void *buf, const char *name)
+struct nlmsghdr *link_build_bridge(void *buf, const char *name,
+				   const uint8_t *mac)
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *info;
@@ -83,6 +89,7 @@ struct nlmsghdr *link_build_bridge(void *buf, const char *name)
 		       AF_UNSPEC, 0);
 	want_up(nlh);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put(nlh, IFLA_ADDRESS, ETH_ALEN, mac);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);
@@ -197,11 +204,11 @@ struct nlmsghdr *link_build_port(void *buf, int ifindex)
  * Return: 0, -EEXIST when a link of that name exists (of any kind),
  * -EINVAL for a bad name, or another -errno.
  */
-int link_add_bridge(struct nl_sock *s, const char *name)
+int link_add_bridge(struct nl_sock *s, const char *name, const uint8_t *mac)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	return send_built(s, link_build_bridge(buf, name));
+	return send_built(s, link_build_bridge(buf, name, mac));
 }
 
 /**
@@ -223,6 +230,29 @@ int link_add_veth(struct nl_sock *s, const char *name, int master,
 
 	return send_built(s, link_build_veth(buf, name, master, peer,
 					     peer_pid));
+}
+
+/**
+ * link_set_down() - clear IFF_UP on a link
+ * @s:		rtnetlink socket
+ * @ifindex:	the link
+ *
+ * Much faster than deleting it (no wait for RCU): a veth whose host end
+ * is down carries nothing, its peer has no carrier.
+ *
+ * Return: 0 or -errno.
+ */
+int link_set_down(struct nl_sock *s, int ifindex)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+	struct nlmsghdr *nlh = link_build_up(buf, ifindex);
+	struct ifinfomsg *ifm;
+
+	if (!nlh)
+		return -EINVAL;
+	ifm = mnl_nlmsg_get_payload(nlh);
+	ifm->ifi_flags &= ~IFF_UP;
+	return nl_request(s, nlh);
 }
 
 /**

@@ -19,16 +19,18 @@
 
 /* --- link.c --- */
 
-struct nlmsghdr *link_build_bridge(void *buf, const char *name);
+struct nlmsghdr *link_build_bridge(void *buf, const char *name,
+				   const uint8_t *mac);
 struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
 				 const char *peer, pid_t peer_pid);
 struct nlmsghdr *link_build_up(void *buf, int ifindex);
 struct nlmsghdr *link_build_port(void *buf, int ifindex);
 
-int link_add_bridge(struct nl_sock *s, const char *name);
+int link_add_bridge(struct nl_sock *s, const char *name, const uint8_t *mac);
 int link_add_veth(struct nl_sock *s, const char *name, int master,
 		  const char *peer, pid_t peer_pid);
 int link_set_up(struct nl_sock *s, int ifindex);
+int link_set_down(struct nl_sock *s, int ifindex);
 int link_set_port(struct nl_sock *s, int ifindex);
 
 /**

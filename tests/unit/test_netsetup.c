@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <linux/if_addr.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -114,7 +115,8 @@ static int ifinfo_ok(const struct ifinfomsg *ifm, uint8_t family, int index,
 
 static void test_bridge(void *buf)
 {
-	struct nlmsghdr *nlh = link_build_bridge(buf, "nsrun0");
+	static const uint8_t mac[ETH_ALEN] = { 0x02, 1, 2, 3, 4, 5 };
+	struct nlmsghdr *nlh = link_build_bridge(buf, "nsrun0", mac);
 	struct attrs top, info;
 
 	CHECK(msg_ok(nlh, RTM_NEWLINK, CREATE),
@@ -125,7 +127,11 @@ static void test_bridge(void *buf)
 			IFF_UP),
 	      "bridge: ifinfomsg AF_UNSPEC, index 0, asks IFF_UP");
 	CHECK(parse_msg(nlh, sizeof(struct ifinfomsg), &top) == 0 &&
-	      top.count == 2, "bridge: two attributes that tile the message");
+	      top.count == 3, "bridge: three attributes that tile the message");
+	CHECK(top.tb[IFLA_ADDRESS] &&
+	      mnl_attr_get_payload_len(top.tb[IFLA_ADDRESS]) == ETH_ALEN &&
+	      !memcmp(mnl_attr_get_payload(top.tb[IFLA_ADDRESS]), mac, ETH_ALEN),
+	      "bridge: IFLA_ADDRESS, its fixed MAC");
 	CHECK(is_strz(top.tb[IFLA_IFNAME], "nsrun0"),
 	      "bridge: IFLA_IFNAME \"nsrun0\" with its NUL");
 	CHECK(parse_nest(top.tb[IFLA_LINKINFO], &info) == 0 &&
@@ -135,10 +141,13 @@ static void test_bridge(void *buf)
 
 static void test_bad_names(void *buf)
 {
-	CHECK(link_build_bridge(buf, "") == NULL, "bridge: empty name refused");
-	CHECK(link_build_bridge(buf, "0123456789abcdef") == NULL,
+	static const uint8_t mac[ETH_ALEN] = { 0x02 };
+
+	CHECK(link_build_bridge(buf, "", mac) == NULL,
+	      "bridge: empty name refused");
+	CHECK(link_build_bridge(buf, "0123456789abcdef", mac) == NULL,
 	      "bridge: 16-byte name refused (IFNAMSIZ)");
-	CHECK(link_build_bridge(buf, "0123456789abcde") != NULL,
+	CHECK(link_build_bridge(buf, "0123456789abcde", mac) != NULL,
 	      "bridge: 15-byte name accepted");
 	CHECK(link_build_veth(buf, "vh1", 3, "0123456789abcdef", 42) == NULL,
 	      "veth: 16-byte peer name refused");
