@@ -128,6 +128,9 @@ test_options() {
 # --net none: only lo inside, and no interface appears on the host.
 test_net_none() {
 	local out=$T/netnone ready=$T/netnone.ready links_before
+	# Earlier sandboxes' veths go with their namespaces, after their
+	# nsrun has exited: let them go before taking the snapshot.
+	wait_until 3 no_host_veth
 	links_before=$(in_host ip -j link show | jq -r '.[].ifname' | sort)
 	spawn_nsrun "$out" --net none -- sh -c \
 		"ls /sys/class/net; touch $ready; sleep 30"
