@@ -385,3 +385,27 @@ void expr_masq(struct nat_batch *b)
 	elem = begin(b, "masq", &data);
 	end(b, elem, data);
 }
+
+/**
+ * nft_request() - start a stand-alone nf_tables request (not in a batch)
+ * @buf:	buffer of at least NL_SEND_BUF bytes, 4-byte aligned
+ * @type:	NFT_MSG_GETTABLE, NFT_MSG_GETRULE, ...
+ * @family:	NFPROTO_IPV4, NFPROTO_UNSPEC for all, ...
+ * @flags:	NLM_F_DUMP or 0; NLM_F_REQUEST is added
+ *
+ * Return: the message, to which attributes may be added.
+ */
+struct nlmsghdr *nft_request(void *buf, uint16_t type, uint8_t family,
+			     uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = NFNL_SUBSYS_NFTABLES << 8 | type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	return nlh;
+}

@@ -37,6 +37,8 @@ struct nat_batch {
 void expr_msg_start(struct nat_batch *b, uint16_t type, uint8_t family,
 		    uint16_t flags, uint16_t res_id);
 void expr_msg_end(struct nat_batch *b);
+struct nlmsghdr *nft_request(void *buf, uint16_t type, uint8_t family,
+			     uint16_t flags);
 
 void expr_put(struct nat_batch *b, uint16_t type, size_t len,
 	      const void *data);

@@ -409,21 +409,6 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static struct nlmsghdr *request(void *buf, uint16_t type, uint8_t family,
-				uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = NFNL_SUBSYS_NFTABLES << 8 | type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = family;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
-}
-
 static int on_gen(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFTA_GEN_MAX + 1];
@@ -451,14 +436,14 @@ static int scan(struct nl_sock *s, struct scan *sc)
 	sc->genid = 0;
 	sc->dirs = 0;
 	sc->n = 0;
-	err = nl_query(s, request(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0), on_gen,
+	err = nl_query(s, nft_request(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0), on_gen,
 		       &sc->genid);
 	if (err)
 		return err;
 	/* A dump of a missing table or chain is merely empty: ask for the
 	 * chain itself to tell ENOENT apart.
 	 */
-	nlh = request(buf, NFT_MSG_GETCHAIN, NFPROTO_IPV4, 0);
+	nlh = nft_request(buf, NFT_MSG_GETCHAIN, NFPROTO_IPV4, 0);
 	mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, FWC_TABLE);
 	mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, FWC_CHAIN);
 	err = nl_query(s, nlh, NULL, NULL);
@@ -467,7 +452,7 @@ static int scan(struct nl_sock *s, struct scan *sc)
 	/* Newer kernels restrict the dump to the table and chain given,
 	 * older ones dump every rule: fwc_parse_rule() checks them anyway.
 	 */
-	nlh = request(buf, NFT_MSG_GETRULE, NFPROTO_IPV4, NLM_F_DUMP);
+	nlh = nft_request(buf, NFT_MSG_GETRULE, NFPROTO_IPV4, NLM_F_DUMP);
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, FWC_TABLE);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, FWC_CHAIN);
 	return nl_query(s, nlh, on_rule, sc);

@@ -15,6 +15,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "expr.h"
 #include "nat.h"
 
 /* Tables of running sandboxes; never reported as foreign drops. */
@@ -23,16 +24,7 @@
 static struct nlmsghdr *dump_request(void *buf, uint16_t type,
 				     uint8_t family)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = NFNL_SUBSYS_NFTABLES << 8 | type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = family;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return nft_request(buf, type, family, NLM_F_DUMP);
 }
 
 static int parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
