@@ -48,8 +48,8 @@ check_nothing_left() {
 	check "$1: no nsrun table left" no_nsrun_table
 	# The veth goes with the namespace, which the kernel tears down
 	# after nsrun has exited.
-	check "$1: no veth left on the host (within 3 s)" \
-		wait_until 3 no_host_veth
+	check "$1: no veth left on the host (within 10 s)" \
+		wait_until 10 no_host_veth
 }
 
 # The demo on a host without the bridge: it creates everything through
