@@ -216,8 +216,15 @@ static void set_process(const struct options *o)
 		die_err(-errno, "--workdir \"%s\"", o->workdir);
 	if (!o->cap_net_admin)
 		drop_net_admin();
-	if (o->user_given)
+	if (o->user_given) {
+		pid_t parent = getppid();
+
 		set_identity(o);
+		/* A change of uid clears the parent-death signal. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(EXIT_SETUP);
+	}
 }
 
 /**

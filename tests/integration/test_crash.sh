@@ -100,6 +100,28 @@ test_nsrun_killed() {
 	relaunch crash-nsrun "nsrun was SIGKILLed"
 }
 
+# -u changes the uid, which clears the parent-death signal: nsrun sets
+# it again, so a command run as another user still goes with nsrun.
+test_nsrun_killed_user() {
+	local pid
+	spawn_nsrun "$T/user.out" -u nobody -- sleep 60
+	if ! wait_until 5 pgrep -P "$SPAWNED" -x sleep; then
+		fail "-u nobody: the command starts"
+		diag "$(cat "$T/user.out.err")"
+		return
+	fi
+	pid=$(pgrep -P "$SPAWNED" -x sleep)
+	check_eq "-u nobody: the command runs as nobody" nobody \
+		"$(ps -o user= -p "$pid" | tr -d ' ')"
+	kill -KILL "$SPAWNED"
+	wait_exit "$SPAWNED" 5
+	check "-u nobody, nsrun SIGKILLed: the command is gone within 1 s" \
+		wait_until 1 proc_gone "$pid"
+	check "-u nobody, nsrun SIGKILLed: host veth gone within 2 s" \
+		wait_until 2 no_host_veth
+}
+
 test_exit
 test_command_killed
 test_nsrun_killed
+test_nsrun_killed_user
