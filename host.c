@@ -148,6 +148,8 @@ static void setup_bridge(struct host *h, const struct options *o,
 	int err;
 
 	br->ifindex = bridge_index(h, o->bridge);
+	h->bridge_index = br->ifindex;
+	h->bridge = o->bridge;
 	bridge_subnet(h, o, br);
 	/* Forwarding is what the bridge is for: podman does the same. */
 	err = sysctl_ensure("/proc/sys/net/ipv4/ip_forward", "1");
@@ -576,7 +578,7 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 	int lock;
 
 	/* Unique while the child lives: pids are not reused before. */
-	snprintf(h->port, sizeof(h->port), "nsrv%d", (int)child);
+	snprintf(h->port, sizeof(h->port), PORT_PREFIX "%d", (int)child);
 	open_sockets(h);
 	if (!o->net_none) {
 		setup_bridge(h, o, &br);
@@ -713,4 +715,127 @@ void host_teardown(struct host *h, const struct options *o)
 		kill_sandbox(h);
 		_exit(0);
 	}
+}
+
+/**
+ * struct int_list - a growable array of ints
+ * @v:		the entries
+ * @n:		entries used
+ * @size:	entries allocated
+ */
+struct int_list {
+	int *v;
+	size_t n, size;
+};
+
+static int int_list_add(struct int_list *l, int value)
+{
+	int *grown;
+
+	if (l->n == l->size) {
+		l->size = l->size ? 2 * l->size : 64;
+		grown = realloc(l->v, l->size * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		l->v = grown;
+	}
+	l->v[l->n++] = value;
+	return 0;
+}
+
+/**
+ * struct sweep - host_sweep_stale() state
+ * @running:	pids of the running sandboxes' commands
+ * @stale:	ifindex of each stale port
+ * @stale_pid:	the pid in its name, same order
+ */
+struct sweep {
+	struct int_list running, stale, stale_pid;
+};
+
+static int collect_pid(const struct record *r, void *data)
+{
+	struct sweep *w = data;
+
+	return int_list_add(&w->running, r->pid);
+}
+
+/* Gone, or a zombie nobody reaps (a container's init may not). */
+static int process_gone(int pid)
+{
+	char path[32], buf[64], *paren;
+	ssize_t n;
+	int fd;
+
+	if (kill(pid, 0) && errno == ESRCH)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	/* "PID (COMM) STATE ...": the comm may hold spaces and parens. */
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+/* A port nsrv<PID> is stale when it is up, no running sandbox's command
+ * has that pid and no such process exists: its nsrun was SIGKILLed, and
+ * something the command started still holds the namespace. A launch that
+ * has made its veth but not yet its table has a live child; an nsrun that
+ * is ending has set its port down first: both are left alone.
+ */
+static int find_stale_port(int ifindex, const char *name, unsigned int flags,
+			   void *data)
+{
+	struct sweep *w = data;
+	char tail;
+	size_t i;
+	int pid;
+
+	if (!(flags & IFF_UP) ||
+	    sscanf(name, PORT_PREFIX "%d%c", &pid, &tail) != 1 || pid <= 0)
+		return 0;
+	for (i = 0; i < w->running.n; i++) {
+		if (w->running.v[i] == pid)
+			return 0;
+	}
+	if (!process_gone(pid))
+		return 0;
+	if (int_list_add(&w->stale, ifindex) ||
+	    int_list_add(&w->stale_pid, pid))
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * host_sweep_stale() - cut off what a SIGKILLed nsrun left on the bridge
+ * @h:		host side
+ *
+ * A daemon started by a command whose nsrun was SIGKILLed keeps its
+ * sandbox's veth, without the port guard that died with the tables.
+ * Deleting the veth cuts it off. Runs after the command is released,
+ * in parallel with it; the dumps grow with the number of sandboxes.
+ * The deletions wait for the dump's end: requests sent on a socket in
+ * the middle of a dump would read its rest as their answer.
+ */
+void host_sweep_stale(struct host *h)
+{
+	struct sweep w = { 0 };
+	size_t i;
+
+	if (!records_each(&h->nft, collect_pid, &w) &&
+	    !link_each_port(&h->rt, h->bridge_index, find_stale_port, &w)) {
+		for (i = 0; i < w.stale.n; i++) {
+			if (!link_del(&h->rt, w.stale.v[i]))
+				warn("removed " PORT_PREFIX "%d, left on %s by a "
+				     "sandbox whose nsrun was killed",
+				     w.stale_pid.v[i], h->bridge);
+		}
+	}
+	free(w.running.v);
+	free(w.stale.v);
+	free(w.stale_pid.v);
 }

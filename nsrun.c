@@ -284,8 +284,10 @@ static int run(const struct options *o)
 	release_child(conf_fd, &host.conf);
 	step("released the command");
 	crash_point("released");
-	if (!o->net_none)
+	if (!o->net_none) {
 		host_warn_forward_drop(&host, o);
+		host_sweep_stale(&host);
+	}
 	/* host.nft stays open until we exit: it keeps the table alive. */
 	status = wait_child(child_pid);
 	step("command exited");

@@ -25,6 +25,7 @@
 #define DEFAULT_BRIDGE	"nsrun0"
 #define DEFAULT_SUBNET	"10.88.0.0/16"
 #define TABLE_PREFIX	"nsrun-"
+#define PORT_PREFIX	"nsrv"		/* + the command's pid: the host end */
 #define LOCK_FILE	"/run/nsrun.lock"
 
 /**
@@ -73,6 +74,8 @@ struct netconf {
  * @table:	name of the sandbox's nftables tables (ip, and bridge if @net)
  * @port:	host end of the veth, the sandbox's port on the bridge
  * @port_index:	its ifindex, 0 until it exists
+ * @bridge:	the bridge's name
+ * @bridge_index: the bridge's ifindex
  * @net:	the sandbox is on a bridge (not --net none)
  * @nft:	owns the sandbox's table: closing it deletes the table
  * @rt:		rtnetlink socket of the host namespace, open to the end
@@ -90,6 +93,8 @@ struct host {
 	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
 	char port[16];
 	int port_index;
+	const char *bridge;
+	int bridge_index;
 	int net;
 	struct nl_sock nft;
 	struct nl_sock rt;
@@ -123,6 +128,7 @@ void host_setup(struct host *h, const struct options *o, pid_t child,
 void host_warn_forward_drop(struct host *h, const struct options *o);
 void host_teardown(struct host *h, const struct options *o);
 void host_end_leftovers(const struct host *h);
+void host_sweep_stale(struct host *h);
 
 void child_run(const struct options *o, int ready_fd, int conf_fd)
 	__attribute__((noreturn));

@@ -350,3 +350,76 @@ int link_get(struct nl_sock *s, const char *name, struct link_info *info)
 		err = -EBADMSG;		/* acked without a reply */
 	return err;
 }
+
+/**
+ * struct port_walk - link_each_port() state
+ * @cb:		caller's callback
+ * @data:	caller's pointer
+ */
+struct port_walk {
+	int (*cb)(int ifindex, const char *name, unsigned int flags,
+		  void *data);
+	void *data;
+};
+
+static int port_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1];
+	struct port_walk *w = data;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nl_attrs(nlh, sizeof(*ifm), tb, IFLA_MAX) || !tb[IFLA_IFNAME] ||
+	    mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING))
+		return 0;
+	return w->cb(ifm->ifi_index, mnl_attr_get_str(tb[IFLA_IFNAME]),
+		     ifm->ifi_flags, w->data);
+}
+
+/**
+ * link_each_port() - call @cb for each port of a bridge
+ * @s:		rtnetlink socket
+ * @master:	the bridge's ifindex
+ * @cb:		called with each port's ifindex, name and IFF_ flags;
+ *		non-zero stops
+ * @data:	passed to @cb
+ *
+ * The kernel filters the dump by IFLA_MASTER (NETLINK_GET_STRICT_CHK).
+ * @cb must not send on @s: the rest of the dump would answer it.
+ *
+ * Return: 0, @cb's value, or -errno.
+ */
+int link_each_port(struct nl_sock *s, int master,
+		   int (*cb)(int ifindex, const char *name, unsigned int flags,
+			     void *data),
+		   void *data)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+	struct port_walk w = { cb, data };
+	struct nlmsghdr *nlh;
+
+	if (master <= 0)
+		return -EINVAL;
+	nlh = link_msg(buf, RTM_GETLINK, NLM_F_DUMP, AF_UNSPEC, 0);
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	return nl_query(s, nlh, port_reply, &w);
+}
+
+/**
+ * link_del() - delete a link (a veth takes its peer with it)
+ * @s:		rtnetlink socket
+ * @ifindex:	the link
+ *
+ * Slow: the kernel waits for RCU grace periods before it returns.
+ *
+ * Return: 0 or -errno.
+ */
+int link_del(struct nl_sock *s, int ifindex)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	return nl_request(s, link_msg(buf, RTM_DELLINK, 0, AF_UNSPEC,
+				      ifindex));
+}

@@ -46,6 +46,11 @@ struct link_info {
 };
 
 int link_get(struct nl_sock *s, const char *name, struct link_info *info);
+int link_each_port(struct nl_sock *s, int master,
+		   int (*cb)(int ifindex, const char *name, unsigned int flags,
+			     void *data),
+		   void *data);
+int link_del(struct nl_sock *s, int ifindex);
 
 /* --- addr.c --- */
 

@@ -121,7 +121,41 @@ test_nsrun_killed_user() {
 		wait_until 2 no_host_veth
 }
 
+# A daemon the command started outlives a SIGKILLed nsrun and keeps the
+# sandbox's netns, and so its veth, without the port guard that went with
+# the tables. The next launch on the bridge deletes that veth.
+test_daemon_left() {
+	local daemon veth out
+	rm -f "$T/daemon.pid"
+	spawn_nsrun "$T/daemon.out" -- sh -c \
+		"sleep 60 </dev/null >/dev/null 2>&1 & echo \$! >$T/daemon.pid; wait"
+	if ! wait_until 5 test -s "$T/daemon.pid"; then
+		fail "daemon: the command starts"
+		diag "$(cat "$T/daemon.out.err")"
+		return
+	fi
+	daemon=$(cat "$T/daemon.pid")
+	veth=$(host_veths)
+	kill -KILL "$SPAWNED"
+	wait_exit "$SPAWNED" 5
+	check "nsrun SIGKILLed: no nsrun- table within 1 s" \
+		wait_until 1 no_nsrun_table
+	sleep 0.5
+	check "nsrun SIGKILLed: its daemon lives on and keeps $veth" \
+		test -e "/proc/$daemon" -a -n "$(host_veths)"
+	run_nsrun -- true
+	check_eq "next launch exits 0" 0 "$RC"
+	check_match "next launch warns that it removed $veth" \
+		"nsrun: warning: removed $veth, left on nsrun0 by a sandbox whose nsrun was killed" "$ERR"
+	check "next launch: host veth $veth gone within 2 s" \
+		wait_until 2 no_host_veth
+	out=$(nsenter -t "$daemon" -n ip -br link 2>&1)
+	check_no_match "the daemon's namespace has no eth0 left" "^eth0" "$out"
+	kill -KILL "$daemon"
+}
+
 test_exit
 test_command_killed
 test_nsrun_killed
 test_nsrun_killed_user
+test_daemon_left
