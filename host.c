@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -680,6 +681,18 @@ static void drop_fw_compat(struct host *h, const struct options *o)
 	close(lock);
 }
 
+/* A TCP socket its process has closed lives on, orphaned, until its FIN
+ * is acknowledged, and holds the namespace, and so the veth. The port is
+ * down now: what is in flight is lost and the socket retransmits 8 times,
+ * for some 100 s. Once is enough for a sandbox that is gone; the setting
+ * is the sandbox's own, read at each retransmission.
+ */
+static void shorten_orphans(const struct host *h)
+{
+	if (h->net_fd >= 0 && !setns(h->net_fd, CLONE_NEWNET))
+		sysctl_ensure("/proc/sys/net/ipv4/tcp_orphan_retries", "1");
+}
+
 /**
  * host_teardown() - undo the host side once the command has ended
  * @h:		host side
@@ -712,6 +725,7 @@ void host_teardown(struct host *h, const struct options *o)
 		/* Processes that entered with nsrun exec are no descendants
 		 * of ours: they are found here, after nsrun has exited.
 		 */
+		shorten_orphans(h);
 		kill_sandbox(h);
 		_exit(0);
 	}

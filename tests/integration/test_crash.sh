@@ -154,8 +154,41 @@ test_daemon_left() {
 	kill -KILL "$daemon"
 }
 
+# A connection the command closed while its peer had gone silent: the
+# orphaned socket retransmits, and holds the sandbox's netns and veth,
+# for about 100 s unless nsrun cuts that short.
+test_orphan_socket() {
+	local pid
+	spawn_up "$T/sink.out" socat TCP-LISTEN:7100,reuseaddr SYSTEM:'sleep 20'
+	wait_until 5 sh -c "ip netns exec $UP_NS ss -Htln | grep -q :7100"
+	spawn_nsrun "$T/orphan.out" -- python3 -c '
+import os, socket, sys, time
+s = socket.create_connection(("198.18.0.2", 7100), timeout=5)
+open(sys.argv[1], "w").close()
+for _ in range(100):		# until the upstream is silent, 5 s at most
+    if os.path.exists(sys.argv[2]):
+        break
+    time.sleep(0.05)
+s.send(b"x" * 1000)
+s.close()
+' "$T/connected" "$T/silent"
+	pid=$SPAWNED
+	if wait_until 5 test -e "$T/connected"; then
+		printf '%s\n' 'table ip nsrt-silent {' \
+			'chain in { type filter hook input priority 0;' \
+			'tcp dport 7100 drop; } }' | in_up nft -f -
+		touch "$T/silent"
+	fi
+	wait_exit "$pid" 10
+	check_eq "orphaned socket: nsrun exits 0" 0 "$RC" ||
+		diag "$(cat "$T/orphan.out.err")"
+	check "orphaned socket: host veth gone within 5 s" \
+		wait_until 5 no_host_veth
+}
+
 test_exit
 test_command_killed
+test_orphan_socket
 test_nsrun_killed
 test_nsrun_killed_user
 test_daemon_left

@@ -48,8 +48,11 @@ check_nothing_left() {
 	check "$1: no nsrun table left" no_nsrun_table
 	# The veth goes with the namespace, which the kernel tears down
 	# after nsrun has exited.
-	check "$1: no veth left on the host (within 10 s)" \
-		wait_until 10 no_host_veth
+	if ! check "$1: no veth left on the host (within 10 s)" \
+		wait_until 10 no_host_veth; then
+		diag "left: $(in_host ip -br link show type veth)"
+		diag "net namespaces: $(lsns -t net -o NS,PID,NPROCS,COMMAND 2>&1)"
+	fi
 }
 
 # The demo on a host without the bridge: it creates everything through
