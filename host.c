@@ -834,6 +834,11 @@ static int find_stale_port(int ifindex, const char *name, unsigned int flags,
  * in parallel with it; the dumps grow with the number of sandboxes.
  * The deletions wait for the dump's end: requests sent on a socket in
  * the middle of a dump would read its rest as their answer.
+ *
+ * The records are read again rather than taken from the launch's own
+ * read under the lock: a sandbox launched since then may have ended its
+ * command and be killing leftovers, its port still up; only its record,
+ * which goes after its port is down, tells it from a stale one.
  */
 void host_sweep_stale(struct host *h)
 {
