@@ -28,18 +28,26 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 
 # Pure code (no I/O): unit-tested and fuzzed on its own.
 PARSE_SRCS := parse.c record.c etc.c
+NAT_SRCS   := nat/nat.c nat/ports.c nat/guard.c nat/rule.c nat/expr.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
-	      nat/nat.c nat/expr.c nat/list.c nat/fwcompat.c
-APP_SRCS   := nsrun.c options.c host.c child.c ps.c
+	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c
+APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
+	      firewall.c leftovers.c child.c process.c ps.c log.c
 SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS)
 
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
 
-UNIT_TESTS := $(B)/tests/test_parse $(B)/tests/test_record $(B)/tests/test_etc \
-	      $(B)/tests/test_netsetup $(B)/tests/test_nat \
-	      $(B)/tests/test_fwcompat
+# Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
+UNIT_TARGETS := parse record etc netsetup nat fwcompat
+UNIT_SRCS_parse    := parse.c
+UNIT_SRCS_record   := record.c parse.c
+UNIT_SRCS_etc      := etc.c
+UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c
+UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
+UNIT_SRCS_fwcompat := nl.c nat/fwcompat.c nat/fwparse.c nat/expr.c
+UNIT_TESTS := $(UNIT_TARGETS:%=$(B)/tests/test_%)
 
 .DEFAULT_GOAL := all
 
@@ -74,7 +82,6 @@ $(B)/musl/%.o: %.c $(wildcard *.h */*.h) $(MUSL_INC)/.stamp
 		$(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # Every object must compile warning-free with musl (CI runs this).
-musl-check: WERROR := 1
 musl-check: NSRUN_CFLAGS += -Werror
 musl-check: $(MUSL_OBJS)
 	@echo "musl-check: $(words $(MUSL_OBJS)) objects compiled with $(MUSL_CC)"
@@ -104,29 +111,16 @@ endif
 # --- tests
 TEST_CFLAGS = $(NSRUN_CFLAGS) $(MNL_CFLAGS) -I. $(CPPFLAGS) $(CFLAGS)
 
-$(B)/tests/test_parse: tests/unit/test_parse.c parse.c parse.h tests/unit/check.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test_parse.c parse.c
+UNIT_DEPS := $(wildcard *.h */*.h tests/unit/*.h)
 
-$(B)/tests/test_record: tests/unit/test_record.c record.c record.h parse.c tests/unit/check.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test_record.c record.c parse.c
-
-$(B)/tests/test_etc: tests/unit/test_etc.c etc.c etc.h tests/unit/check.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ tests/unit/test_etc.c etc.c
-
-$(B)/tests/test_netsetup: tests/unit/test_netsetup.c nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c tests/unit/check.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
-
-$(B)/tests/test_nat: tests/unit/test_nat.c nl.c nat/nat.c nat/expr.c nat/list.c tests/unit/check.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
-
-$(B)/tests/test_fwcompat: tests/unit/test_fwcompat.c nl.c nat/fwcompat.c nat/expr.c tests/unit/check.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
+# unit_build NAME: the rule for one unit test.
+define unit_build
+$$(B)/tests/test_$(1): tests/unit/test_$(1).c $$(UNIT_SRCS_$(1)) $$(UNIT_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(TEST_CFLAGS) $$(LDFLAGS) -o $$@ $$(filter %.c,$$^) \
+		$$(MNL_LIBS)
+endef
+$(foreach t,$(UNIT_TARGETS),$(eval $(call unit_build,$(t))))
 
 unit: $(UNIT_TESTS)
 

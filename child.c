@@ -6,7 +6,6 @@
  * the child with 125 (setup), 126 or 127 (exec), which nsrun passes on.
  */
 #include <arpa/inet.h>
-#include <linux/capability.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -18,12 +17,13 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "etc.h"
+#include "child.h"
+#include "log.h"
 #include "netsetup/netsetup.h"
-#include "nsrun.h"
+#include "process.h"
 
 /* lo is always ifindex 1 in a new network namespace (LOOPBACK_IFINDEX). */
 #define LO_IFINDEX 1
@@ -176,34 +176,6 @@ static void set_identity(const struct options *o)
 		die_err(-errno, "--user: changing identity");
 }
 
-/**
- * drop_net_admin() - drop CAP_NET_ADMIN for good, or exit 125
- *
- * The command must not undo its sandbox: without CAP_NET_ADMIN it cannot
- * change its addresses, routes or firewall. Dropping it from the bounding
- * set keeps it out of what any later exec (even of a setuid binary) can
- * gain; dropping it from the inheritable set keeps root's exec from
- * getting it back. glibc has no capset() wrapper, hence the syscalls.
- */
-void drop_net_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-	const unsigned int bit = 1u << (CAP_NET_ADMIN % 32);
-	int i = CAP_NET_ADMIN / 32;
-
-	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0))
-		die_err(-errno, "dropping CAP_NET_ADMIN");
-	if (syscall(SYS_capget, &hdr, data))
-		die_err(-errno, "reading capabilities");
-	data[i].effective &= ~bit;
-	data[i].permitted &= ~bit;
-	data[i].inheritable &= ~bit;
-	if (syscall(SYS_capset, &hdr, data))
-		die_err(-errno, "dropping CAP_NET_ADMIN");
-}
-
 static void set_process(const struct options *o)
 {
 	size_t i;
@@ -215,7 +187,7 @@ static void set_process(const struct options *o)
 	if (o->workdir && chdir(o->workdir))
 		die_err(-errno, "--workdir \"%s\"", o->workdir);
 	if (!o->cap_net_admin)
-		drop_net_admin();
+		proc_drop_net_admin();
 	if (o->user_given) {
 		pid_t parent = getppid();
 
@@ -225,20 +197,6 @@ static void set_process(const struct options *o)
 		if (getppid() != parent)
 			_exit(EXIT_SETUP);
 	}
-}
-
-/**
- * exec_command() - exec @argv, or print why not and exit 126 or 127
- * @argv:	command and arguments; searched in PATH
- */
-void exec_command(char **argv)
-{
-	int err;
-
-	execvp(argv[0], argv);
-	err = errno;
-	fprintf(stderr, "nsrun: %s: %s\n", argv[0], strerror(err));
-	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 }
 
 /**
@@ -282,5 +240,5 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 	step("child: /etc files");
 	set_process(o);
 	crash_point("child-exec");
-	exec_command(o->argv);
+	proc_exec(o->argv);
 }

@@ -118,10 +118,6 @@ static int ext_ack_attr(const struct nlattr *attr, void *data)
 			strncpy(s->err_msg, mnl_attr_get_str(attr),
 				sizeof(s->err_msg) - 1);
 		break;
-	case NLMSGERR_ATTR_OFFS:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-			s->err_offs = mnl_attr_get_u32(attr);
-		break;
 	}
 	return MNL_CB_OK;
 }
@@ -222,7 +218,6 @@ int nl_query(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb,
 	int ret, cb_err = 0;
 
 	s->err_msg[0] = '\0';
-	s->err_offs = 0;
 	nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = nl_next_seq(s);
 	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
@@ -271,24 +266,60 @@ static int drain_batch(struct nl_sock *s)
 	}
 }
 
+/* The whole batch goes in one send, which netlink refuses with EMSGSIZE
+ * when it exceeds the socket's send buffer (net.core.wmem_default, 208 KiB
+ * unless tuned down). Grow the buffer for a large batch; best effort, as
+ * SO_SNDBUFFORCE needs CAP_NET_ADMIN, which changing nf_tables needs too.
+ */
+static void fit_sndbuf(struct nl_sock *s, size_t len)
+{
+	int cur = 0, want = (int)len;
+	socklen_t size = sizeof(cur);
+
+	if (!getsockopt(nl_fd(s), SOL_SOCKET, SO_SNDBUF, &cur, &size) &&
+	    (size_t)cur >= len + 32)
+		return;
+	if (setsockopt(nl_fd(s), SOL_SOCKET, SO_SNDBUFFORCE, &want,
+		       sizeof(want)))
+		setsockopt(nl_fd(s), SOL_SOCKET, SO_SNDBUF, &want,
+			   sizeof(want));
+}
+
+/* The highest sequence number in a batch, at least @seq. */
+static uint32_t last_seq(const void *buf, int len, uint32_t seq)
+{
+	const struct nlmsghdr *nlh = buf;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_seq > seq)
+			seq = nlh->nlmsg_seq;
+	}
+	return seq;
+}
+
 /**
  * nl_send_batch() - send an nfnetlink batch and collect its outcome
  * @s:		NETLINK_NETFILTER socket
- * @buf:	BATCH_BEGIN, the messages, BATCH_END, with sequence numbers set
- * @len:	bytes in @buf
+ * @buf:	BATCH_BEGIN, the messages, BATCH_END, numbered upwards
+ *		from nl_next_seq(@s)
+ * @len:	bytes in @buf, or a builder's -errno, passed through
  *
  * nf_tables processes a batch synchronously inside sendmsg() as one
  * transaction, so every reply is queued when the send returns. Any error
  * for any message means nothing was committed, even if other messages of
- * the batch were acked.
+ * the batch were acked. The socket's sequence counter moves past the
+ * batch's numbers.
  *
  * Return: 0 when committed, else the first -errno (text in nl_err_msg()).
  */
-int nl_send_batch(struct nl_sock *s, const void *buf, size_t len)
+int nl_send_batch(struct nl_sock *s, const void *buf, ssize_t len)
 {
 	s->err_msg[0] = '\0';
-	s->err_offs = 0;
-	if (mnl_socket_sendto(s->mnl, buf, len) < 0)
+	if (len < 0)
+		return (int)len;
+	s->seq = last_seq(buf, (int)len, s->seq);
+	fit_sndbuf(s, (size_t)len);
+	if (mnl_socket_sendto(s->mnl, buf, (size_t)len) < 0)
 		return -errno;
 	return drain_batch(s);
 }

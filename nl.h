@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <libmnl/libmnl.h>
 
@@ -23,14 +24,12 @@
  * @portid:	port id the kernel gave the socket
  * @seq:	last sequence number used; each request takes the next
  * @err_msg:	kernel's extended-ack text for the last failed request, or ""
- * @err_offs:	extended-ack offset of the offending attribute, or 0
  */
 struct nl_sock {
 	struct mnl_socket *mnl;
 	uint32_t portid;
 	uint32_t seq;
 	char err_msg[160];
-	uint32_t err_offs;
 };
 
 /**
@@ -49,7 +48,7 @@ uint32_t nl_next_seq(struct nl_sock *s);
 int nl_request(struct nl_sock *s, struct nlmsghdr *nlh);
 int nl_query(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb,
 	     void *data);
-int nl_send_batch(struct nl_sock *s, const void *buf, size_t len);
+int nl_send_batch(struct nl_sock *s, const void *buf, ssize_t len);
 const char *nl_err_msg(const struct nl_sock *s);
 int nl_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
 	     const struct nlattr **tb, unsigned int max);

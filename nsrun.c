@@ -9,18 +9,18 @@
  *            the parent its namespace exists, and prepares what needs no
  *            host help (private mounts, /sys, hostname, lo) while the
  *            parent works on the host side: the two run in parallel.
- *   host     the parent makes sure the bridge exists, and under a lock
- *            reads the running sandboxes' records, picks the address,
- *            reserves the host ports and creates the sandbox's nftables
- *            table in one batch: owner flag (the kernel deletes it when
- *            our socket closes, even on SIGKILL), userdata (the record),
- *            NAT chains and rules. Then it creates the veth pair with the
- *            peer directly in the child's namespace.
+ *   host     the parent makes sure the bridge exists and binds the host
+ *            ports (launch.c), creates the veth pair with the peer
+ *            directly in the child's namespace, then under a lock reads
+ *            the running sandboxes' records, picks the address and
+ *            creates the sandbox's nftables tables in one batch: owner
+ *            flag (the kernel deletes them when our socket closes, even
+ *            on SIGKILL), userdata (the record), NAT and the port guard.
  *   release  the parent sends the child its address; the child sets up
  *            eth0 and its default route and execs the command.
- *   wait     the parent forwards signals, waits, and exits with the
- *            command's status. The kernel removes the table when the
- *            parent's socket closes and the veth with the namespace.
+ *   wait     the parent forwards signals, waits, ends what the command
+ *            left running, deletes its tables and exits with the
+ *            command's status.
  *
  * The child dies with the parent (PR_SET_PDEATHSIG), so a crash at any
  * point leaves nothing: no process, no table, no veth.
@@ -29,141 +29,23 @@
 #include <linux/capability.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "nsrun.h"
+#include "child.h"
+#include "firewall.h"
+#include "launch.h"
+#include "leftovers.h"
+#include "log.h"
+#include "options.h"
+#include "process.h"
+#include "ps.h"
 
-int verbose;
 static pid_t child_pid;
-static pid_t nsrun_pid;
-static const char *crash_at;
-
-static void vmsg(const char *prefix, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "nsrun: %s", prefix);
-	vfprintf(stderr, fmt, ap);
-}
-
-/**
- * die() - print "nsrun: MESSAGE" and exit 125
- * @fmt:	printf format
- *
- * A child already forked dies with us through PR_SET_PDEATHSIG.
- */
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_SETUP);
-}
-
-/**
- * die_err() - print "nsrun: MESSAGE: strerror(-err)" and exit 125
- * @err:	negative errno
- * @fmt:	printf format
- */
-void die_err(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(-err));
-	exit(EXIT_SETUP);
-}
-
-/**
- * die_nl() - like die_err(), followed by the kernel's extended-ack text
- * @s:		socket whose last request failed
- * @err:	negative errno
- * @fmt:	printf format
- */
-void die_nl(const struct nl_sock *s, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s", strerror(-err));
-	if (*nl_err_msg(s))
-		fprintf(stderr, " (kernel: %s)", nl_err_msg(s));
-	fputc('\n', stderr);
-	exit(EXIT_SETUP);
-}
-
-/**
- * warn() - print "nsrun: warning: MESSAGE" and go on
- * @fmt:	printf format
- */
-void warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("warning: ", fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/**
- * step() - with -v, print a step and the time it took since the last one
- * @fmt:	printf format
- */
-void step(const char *fmt, ...)
-{
-	static double last;
-	double t;
-	va_list ap;
-
-	if (!verbose)
-		return;
-	t = now_ms();
-	if (!last)
-		last = t;
-	fprintf(stderr, "nsrun: [%d] %7.3f ms  ", (int)getpid(), t - last);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	last = t;
-}
-
-/**
- * crash_point() - test hook: SIGKILL nsrun at the named point of a launch
- * @where:	the point's name
- *
- * With NSRUN_TEST_CRASH=@where in the environment, nsrun (the parent,
- * also when the child reaches the point) is killed there, so the tests can
- * check that a crash at any point leaves nothing behind. Unset, it costs
- * one comparison.
- */
-void crash_point(const char *where)
-{
-	if (crash_at && !strcmp(crash_at, where))
-		kill(nsrun_pid, SIGKILL);
-}
 
 /* Signals sent to nsrun go to the command. Those the terminal sends to its
  * whole foreground process group (Ctrl-C, window size) reached the
@@ -245,21 +127,10 @@ static void release_child(int conf_fd, const struct netconf *conf)
 	close(conf_fd);
 }
 
-static int have_cap(int cap)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return 0;
-	return !!(data[cap / 32].effective & (1u << (cap % 32)));
-}
-
 /* Without these both sides would fail, each with its own line. */
 static void check_privileges(void)
 {
-	if (!have_cap(CAP_SYS_ADMIN) || !have_cap(CAP_NET_ADMIN))
+	if (!proc_have_cap(CAP_SYS_ADMIN) || !proc_have_cap(CAP_NET_ADMIN))
 		die("must run as root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to "
 		    "create namespaces and network devices");
 }
@@ -270,7 +141,7 @@ static int run(const struct options *o)
 	int ready_fd, conf_fd, status;
 
 	check_privileges();
-	host_check_kernel();
+	launch_check_kernel();
 	step("parsed options");
 	/* Descendants the command leaves behind become our children, so we
 	 * know cheaply whether anything is left at the end.
@@ -278,21 +149,22 @@ static int run(const struct options *o)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	child_pid = fork_child(o, &ready_fd, &conf_fd);
 	crash_point("forked");
-	host_setup(&host, o, child_pid, ready_fd);
+	launch_setup(&host, o, child_pid, ready_fd);
 	close(ready_fd);
 	forward_signals();
 	release_child(conf_fd, &host.conf);
 	step("released the command");
 	crash_point("released");
-	if (!o->net_none) {
-		host_warn_forward_drop(&host, o);
-		host_sweep_stale(&host);
+	if (host.net) {
+		firewall_warn_drop(&host.nft, host.br.name, o->fw_compat);
+		leftovers_sweep(&host.nft, &host.rt, host.br.ifindex,
+				host.br.name);
 	}
 	/* host.nft stays open until we exit: it keeps the table alive. */
 	status = wait_child(child_pid);
 	step("command exited");
-	host_end_leftovers(&host);
-	host_teardown(&host, o);
+	leftovers_end(&host.netns);
+	launch_teardown(&host);
 	step("finished");
 	return status;
 }
@@ -305,8 +177,7 @@ int main(int argc, char **argv)
 		return cmd_ps(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "exec"))
 		return cmd_exec(argc - 1, argv + 1);
-	nsrun_pid = getpid();
-	crash_at = getenv("NSRUN_TEST_CRASH");
+	log_init();
 	options_parse(argc, argv, &o);
 	return run(&o);
 }

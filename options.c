@@ -14,7 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "nsrun.h"
+#include "log.h"
+#include "options.h"
 
 /* Same text as the SYNOPSIS and OPTIONS of nsrun.1 (a test checks it). */
 static const char usage_text[] =
@@ -82,11 +83,10 @@ void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("nsrun: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_vline(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'nsrun --help' for more information.\n", stderr);
+	fputs("Try 'nsrun --help' for more information.\n", stderr);
 	exit(EXIT_SETUP);
 }
 
@@ -113,8 +113,9 @@ static void add_publish(struct options *o, const char *arg)
 	o->port_specs[o->nports++] = arg;
 	for (i = 0; i < o->nports; i++)
 		total += o->ports[i].count;
-	if (total > 1024)
-		die("publish \"%s\": too many ports (at most 1024)", arg);
+	if (total > MAX_PORTS)
+		die("publish \"%s\": too many ports (at most %d)", arg,
+		    MAX_PORTS);
 }
 
 static void add_dns(struct options *o, const char *arg)
@@ -142,10 +143,13 @@ static void add_env(struct options *o, char *arg, int argc)
 	o->env[o->nenv++] = arg;
 }
 
+/* The highest uid or gid: (uid_t)-1 means "unchanged" to setuid(). */
+#define ID_MAX 0xfffffffeUL
+
 /* Names are resolved now, in the host's /etc, so a typo fails early. */
 static void set_user(struct options *o, const char *arg)
 {
-	char user[64], group[64];
+	char user[USER_MAX], group[USER_MAX];
 	const struct passwd *pw;
 	const struct group *gr;
 	unsigned long id;
@@ -159,7 +163,7 @@ static void set_user(struct options *o, const char *arg)
 		o->uid = pw->pw_uid;
 		o->gid = pw->pw_gid;
 		snprintf(o->user, sizeof(o->user), "%s", user);
-	} else if (!parse_uint(user, 0xfffffffe, &id)) {
+	} else if (!parse_uint(user, ID_MAX, &id)) {
 		o->uid = (uid_t)id;
 		o->gid = (gid_t)id;
 	} else {
@@ -170,7 +174,7 @@ static void set_user(struct options *o, const char *arg)
 	gr = getgrnam(group);
 	if (gr)
 		o->gid = gr->gr_gid;
-	else if (!parse_uint(group, 0xfffffffe, &id))
+	else if (!parse_uint(group, ID_MAX, &id))
 		o->gid = (gid_t)id;
 	else
 		die("--user \"%s\": no such group", arg);
@@ -186,20 +190,14 @@ static void set_word(const char **dst, const char *arg, const char *opt,
 	*dst = arg;
 }
 
-static void set_option(struct options *o, int c, char *arg, int argc)
+/* The options of the sandbox's network; 0 when @c is none of them. */
+static int set_net_option(struct options *o, int c, char *arg)
 {
-	const char *why, *name;
+	const char *why;
 
 	switch (c) {
 	case 'p':
 		add_publish(o, arg);
-		break;
-	case OPT_NAME:
-		set_word(&name, arg, "--name", parse_name);
-		snprintf(o->name, sizeof(o->name), "%s", name);
-		break;
-	case 'h':
-		set_word(&o->hostname, arg, "--hostname", parse_hostname);
 		break;
 	case OPT_BRIDGE:
 		set_word(&o->bridge, arg, "--bridge", parse_ifname);
@@ -217,6 +215,34 @@ static void set_option(struct options *o, int c, char *arg, int argc)
 	case OPT_DNS:
 		add_dns(o, arg);
 		break;
+	case OPT_NET:
+		if (strcmp(arg, "none"))
+			die("--net \"%s\": only \"none\" is supported", arg);
+		o->net_none = 1;
+		break;
+	case OPT_FW_COMPAT:
+		o->fw_compat = 1;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static void set_option(struct options *o, int c, char *arg, int argc)
+{
+	const char *name;
+
+	if (set_net_option(o, c, arg))
+		return;
+	switch (c) {
+	case OPT_NAME:
+		set_word(&name, arg, "--name", parse_name);
+		snprintf(o->name, sizeof(o->name), "%s", name);
+		break;
+	case 'h':
+		set_word(&o->hostname, arg, "--hostname", parse_hostname);
+		break;
 	case 'e':
 		add_env(o, arg, argc);
 		break;
@@ -226,19 +252,11 @@ static void set_option(struct options *o, int c, char *arg, int argc)
 	case 'w':
 		o->workdir = arg;
 		break;
-	case OPT_NET:
-		if (strcmp(arg, "none"))
-			die("--net \"%s\": only \"none\" is supported", arg);
-		o->net_none = 1;
-		break;
 	case OPT_CAP_ADD:
 		if (strcmp(arg, "NET_ADMIN") && strcmp(arg, "CAP_NET_ADMIN"))
 			die("--cap-add \"%s\": only NET_ADMIN is supported",
 			    arg);
 		o->cap_net_admin = 1;
-		break;
-	case OPT_FW_COMPAT:
-		o->fw_compat = 1;
 		break;
 	case 'v':
 		o->verbose = 1;
@@ -322,6 +340,6 @@ void options_parse(int argc, char **argv, struct options *o)
 	if (optind >= argc)
 		usage_error("no command given");
 	o->argv = argv + optind;
-	verbose = o->verbose;
+	log_verbose(o->verbose);
 	check_options(o);
 }

@@ -11,50 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nat/nat.h"
-#include "nsrun.h"
-
-/**
- * struct each_ctx - records_each() state
- * @cb:		caller's callback
- * @data:	caller's pointer
- */
-struct each_ctx {
-	int (*cb)(const struct record *r, void *data);
-	void *data;
-};
-
-static int each_table(const struct nat_table *t, void *data)
-{
-	struct each_ctx *ctx = data;
-	struct record r;
-
-	/* Not every table named nsrun-* need be ours: skip what is not a
-	 * record rather than fail.
-	 */
-	if (!t->userdata || record_decode(t->userdata, t->userdata_len, &r))
-		return 0;
-	return ctx->cb(&r, ctx->data);
-}
-
-/**
- * records_each() - call @cb for each running sandbox of this namespace
- * @nft:	nf_tables socket
- * @cb:		called with each record; non-zero stops the walk
- * @data:	passed to @cb
- *
- * Only running sandboxes have tables: the kernel deletes a table with its
- * owner's socket, so no record is ever stale.
- *
- * Return: 0, @cb's non-zero value, or -errno.
- */
-int records_each(struct nl_sock *nft,
-		 int (*cb)(const struct record *r, void *data), void *data)
-{
-	struct each_ctx ctx = { cb, data };
-
-	return nat_list_tables(nft, TABLE_PREFIX, each_table, &ctx);
-}
+#include "log.h"
+#include "options.h"
+#include "process.h"
+#include "ps.h"
+#include "sandboxes.h"
 
 static void format_port(const struct port_map *pm, char *buf, size_t size)
 {
@@ -214,38 +175,12 @@ int cmd_ps(int argc, char **argv)
 	return 0;
 }
 
-/**
- * struct lookup - finding a sandbox by name
- * @name:	wanted name
- * @r:		its record, r.pid is 0 until found
- */
-struct lookup {
-	const char *name;
-	struct record r;
-};
-
-static int match_name(const struct record *r, void *data)
-{
-	struct lookup *l = data;
-
-	if (strcmp(r->name, l->name))
-		return 0;
-	l->r = *r;
-	return 1;
-}
-
 static void enter(pid_t pid, const char *ns, int type)
 {
-	char path[64];
-	int fd;
+	int err = proc_enter_ns(pid, ns, type);
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		die_err(-errno, "exec: opening %s", path);
-	if (setns(fd, type))
-		die_err(-errno, "exec: entering %s", path);
-	close(fd);
+	if (err)
+		die_err(err, "exec: entering /proc/%d/ns/%s", (int)pid, ns);
 }
 
 /**
@@ -259,25 +194,24 @@ static void enter(pid_t pid, const char *ns, int type)
  */
 int cmd_exec(int argc, char **argv)
 {
-	struct lookup l = { 0 };
+	struct record r;
 	struct nl_sock nft;
-	int err;
+	int found;
 
 	if (argc < 3)
 		usage_error("exec: expected NAME COMMAND [ARG]...");
-	l.name = argv[1];
 	open_nft(&nft);
-	err = records_each(&nft, match_name, &l);
-	if (err < 0)
-		die_nl(&nft, err, "exec: reading the running sandboxes");
+	found = records_find(&nft, argv[1], &r);
+	if (found < 0)
+		die_nl(&nft, found, "exec: reading the running sandboxes");
 	nl_close(&nft);
-	if (!l.r.pid)
-		die("exec: no running sandbox named \"%s\"", l.name);
-	enter(l.r.pid, "uts", CLONE_NEWUTS);
-	enter(l.r.pid, "net", CLONE_NEWNET);
-	enter(l.r.pid, "mnt", CLONE_NEWNS);
+	if (!found)
+		die("exec: no running sandbox named \"%s\"", argv[1]);
+	enter(r.pid, "uts", CLONE_NEWUTS);
+	enter(r.pid, "net", CLONE_NEWNET);
+	enter(r.pid, "mnt", CLONE_NEWNS);
 	/* The same rights as the sandbox's own command. */
-	if (!l.r.net_admin)
-		drop_net_admin();
-	exec_command(argv + 2);
+	if (!r.net_admin)
+		proc_drop_net_admin();
+	proc_exec(argv + 2);
 }

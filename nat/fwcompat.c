@@ -44,6 +44,9 @@
 #include "expr.h"
 #include "fwcompat.h"
 
+/* libnftnl's NFTNL_UDATA_RULE_COMMENT, the TLV type of a rule comment. */
+#define UDATA_COMMENT 0
+
 /* Tries of a read-then-change step before giving up with EAGAIN: each
  * retry follows a ruleset change by someone else, which is rare.
  */
@@ -54,23 +57,23 @@
  */
 #define FWC_ROUNDS 16
 
-/* libnftnl's NFTNL_UDATA_RULE_COMMENT, the TLV type of a rule comment. */
-#define UDATA_COMMENT 0
-
-/* "nsrun:" and a bridge name with its NUL. */
-#define COMMENT_SIZE (sizeof(FWC_PREFIX) - 1 + IFNAMSIZ)
-
 static bool valid_name(const char *bridge)
 {
 	return bridge && *bridge && strlen(bridge) < IFNAMSIZ;
 }
 
-/* "nsrun:BRIDGE", or -EINVAL when the name cannot be an interface's. */
-static int make_comment(char *buf, const char *bridge)
+/**
+ * fwc_comment() - the comment of nsrun's rules for a bridge
+ * @buf:	FWC_COMMENT_SIZE bytes, filled with "nsrun:BRIDGE"
+ * @bridge:	bridge name
+ *
+ * Return: 0, or -EINVAL when the name cannot be an interface's.
+ */
+int fwc_comment(char *buf, const char *bridge)
 {
 	if (!valid_name(bridge))
 		return -EINVAL;
-	snprintf(buf, COMMENT_SIZE, FWC_PREFIX "%s", bridge);
+	snprintf(buf, FWC_COMMENT_SIZE, FWC_PREFIX "%s", bridge);
 	return 0;
 }
 
@@ -112,7 +115,7 @@ static void put_counter(struct nat_batch *b)
 static void add_rule(struct nat_batch *b, uint32_t key, const char *bridge,
 		     const char *comment)
 {
-	uint8_t udata[2 + COMMENT_SIZE];
+	uint8_t udata[2 + FWC_COMMENT_SIZE];
 	size_t len = strlen(comment) + 1;
 	struct nlattr *exprs;
 
@@ -156,9 +159,9 @@ static void del_rule(struct nat_batch *b, uint64_t handle)
 static ssize_t build_add(struct nat_batch *b, const char *bridge,
 			 unsigned int dirs, uint32_t genid)
 {
-	char comment[COMMENT_SIZE];
+	char comment[FWC_COMMENT_SIZE];
 
-	if (make_comment(comment, bridge) || !(dirs & FWC_BOTH) ||
+	if (fwc_comment(comment, bridge) || !(dirs & FWC_BOTH) ||
 	    (dirs & ~FWC_BOTH))
 		return -EINVAL;
 	batch_mark(b, NFNL_MSG_BATCH_BEGIN, genid);
@@ -231,150 +234,6 @@ ssize_t fwc_build_remove(void *buf, size_t size, const uint64_t *handles,
 			       .family = NFPROTO_IPV4 };
 
 	return build_remove(&b, handles, n, genid);
-}
-
-/* --- reading */
-
-static int parse_nested(const struct nlattr *nest, const struct nlattr **tb,
-			unsigned int max)
-{
-	return nl_attrs_nested(nest, tb, max);
-}
-
-static bool str_is(const struct nlattr *attr, const char *want)
-{
-	return attr && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
-	       strcmp(mnl_attr_get_str(attr), want) == 0;
-}
-
-/* Whether @len bytes at @text, up to a NUL if any, are @want. */
-static bool text_is(const void *text, size_t len, const char *want)
-{
-	size_t n = strlen(want);
-
-	return strnlen(text, len) == n && memcmp(text, want, n) == 0;
-}
-
-/* Whether libnftnl userdata TLVs hold the rule comment @want. */
-static bool udata_has(const struct nlattr *attr, const char *want)
-{
-	const uint8_t *p;
-	size_t len, off = 0;
-
-	if (!attr)
-		return false;
-	p = mnl_attr_get_payload(attr);
-	len = mnl_attr_get_payload_len(attr);
-	while (off + 2 <= len && off + 2 + p[off + 1] <= len) {
-		if (p[off] == UDATA_COMMENT)
-			return text_is(p + off + 2, p[off + 1], want);
-		off += 2 + p[off + 1];
-	}
-	return false;
-}
-
-/* Whether NFTA_EXPR_DATA of a "match" expression is the xtables comment
- * match with @want, as iptables-nft-restore writes a comment.
- */
-static bool match_has(const struct nlattr *data, const char *want)
-{
-	const struct nlattr *tb[NFTA_MATCH_MAX + 1];
-	const struct nlattr *info;
-
-	if (parse_nested(data, tb, NFTA_MATCH_MAX) ||
-	    !str_is(tb[NFTA_MATCH_NAME], "comment"))
-		return false;
-	info = tb[NFTA_MATCH_INFO];
-	return info && text_is(mnl_attr_get_payload(info),
-			       mnl_attr_get_payload_len(info), want);
-}
-
-/* FWC_IN or FWC_OUT for a "meta" expression loading iifname or oifname. */
-static unsigned int meta_dir(const struct nlattr *data)
-{
-	const struct nlattr *tb[NFTA_META_MAX + 1];
-	uint32_t key;
-
-	if (parse_nested(data, tb, NFTA_META_MAX) || !tb[NFTA_META_KEY] ||
-	    mnl_attr_validate(tb[NFTA_META_KEY], MNL_TYPE_U32) < 0)
-		return 0;
-	key = ntohl(mnl_attr_get_u32(tb[NFTA_META_KEY]));
-	if (key == NFT_META_IIFNAME)
-		return FWC_IN;
-	return key == NFT_META_OIFNAME ? FWC_OUT : 0;
-}
-
-/* Walks the expressions: adds the directions of their interface loads to
- * *@dirs, and returns whether a comment match carries @want.
- */
-static int walk_exprs(const struct nlattr *list, const char *want,
-		      unsigned int *dirs)
-{
-	const struct nlattr *tb[NFTA_EXPR_MAX + 1];
-	const struct nlattr *elem;
-	bool found = false;
-
-	if (!list)
-		return 0;
-	mnl_attr_for_each_nested(elem, list) {
-		if (parse_nested(elem, tb, NFTA_EXPR_MAX))
-			return -EBADMSG;
-		if (str_is(tb[NFTA_EXPR_NAME], "meta"))
-			*dirs |= meta_dir(tb[NFTA_EXPR_DATA]);
-		else if (str_is(tb[NFTA_EXPR_NAME], "match") &&
-			 match_has(tb[NFTA_EXPR_DATA], want))
-			found = true;
-	}
-	return found;
-}
-
-/**
- * fwc_parse_rule() - whether a rule message is one of nsrun's for a bridge
- * @nlh:	NFT_MSG_NEWRULE, as a GETRULE dump returns it
- * @bridge:	bridge name
- * @rule:	filled with the rule's handle and directions when it is ours
- *
- * A rule is nsrun's when it is in `ip filter FORWARD` and its comment is
- * "nsrun:BRIDGE", in NFTA_RULE_USERDATA (as nsrun writes it) or in an
- * xtables comment match (as iptables-nft-restore writes it back).
- *
- * Return: 1 when it is, 0 when not, -EINVAL for a bad bridge name,
- * -EBADMSG for a malformed message.
- */
-int fwc_parse_rule(const struct nlmsghdr *nlh, const char *bridge,
-		   struct fwc_rule *rule)
-{
-	const struct nlattr *tb[NFTA_RULE_MAX + 1];
-	const struct nfgenmsg *nfg;
-	char want[COMMENT_SIZE];
-	unsigned int dirs = 0;
-	int found;
-
-	if (make_comment(want, bridge))
-		return -EINVAL;
-	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES ||
-	    NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE ||
-	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfg)))
-		return 0;
-	nfg = mnl_nlmsg_get_payload(nlh);
-	if (nfg->nfgen_family != NFPROTO_IPV4)
-		return 0;
-	if (nl_attrs(nlh, sizeof(*nfg), tb, NFTA_RULE_MAX))
-		return -EBADMSG;
-	if (!str_is(tb[NFTA_RULE_TABLE], FWC_TABLE) ||
-	    !str_is(tb[NFTA_RULE_CHAIN], FWC_CHAIN))
-		return 0;
-	found = walk_exprs(tb[NFTA_RULE_EXPRESSIONS], want, &dirs);
-	if (found < 0)
-		return found;
-	if (!found && !udata_has(tb[NFTA_RULE_USERDATA], want))
-		return 0;
-	rule->dirs = dirs;
-	rule->handle = 0;
-	if (tb[NFTA_RULE_HANDLE] &&
-	    mnl_attr_validate(tb[NFTA_RULE_HANDLE], MNL_TYPE_U64) == 0)
-		rule->handle = be64toh(mnl_attr_get_u64(tb[NFTA_RULE_HANDLE]));
-	return 1;
 }
 
 /**
@@ -458,47 +317,12 @@ static int scan(struct nl_sock *s, struct scan *sc)
 	return nl_query(s, nlh, on_rule, sc);
 }
 
-/* Sends a batch; the socket's counter moves past its sequence numbers. */
-static int send_batch(struct nl_sock *s, const struct nat_batch *b,
-		      ssize_t len)
-{
-	if (len < 0)
-		return (int)len;
-	s->seq = b->seq - 1;
-	return nl_send_batch(s, b->buf, len);
-}
-
 /* ERESTART: the generation moved between reading and the batch.
  * EAGAIN: the ruleset changed during the dump. Both call for a re-read.
  */
 static bool stale(int err)
 {
 	return err == -ERESTART || err == -EAGAIN;
-}
-
-/**
- * fwc_present() - whether `ip filter FORWARD` holds nsrun's rules for a
- *		   bridge
- * @s:		NETLINK_NETFILTER socket
- * @bridge:	bridge name
- *
- * Return: 1 when both rules (iifname and oifname) are there, 0 when
- * neither or only one is, -ENOENT when the table or the chain does not
- * exist, -EINVAL for a bad name, -EAGAIN when the ruleset kept changing,
- * or the kernel's -errno.
- */
-int fwc_present(struct nl_sock *s, const char *bridge)
-{
-	struct scan sc = { .bridge = bridge };
-	int err = -EAGAIN, i;
-
-	if (!valid_name(bridge))
-		return -EINVAL;
-	for (i = 0; i < FWC_TRIES && stale(err); i++)
-		err = scan(s, &sc);
-	if (err)
-		return stale(err) ? -EAGAIN : err;
-	return sc.dirs == FWC_BOTH;
 }
 
 /* The rules of @missing, inserted if the chain is still as read. */
@@ -509,9 +333,9 @@ static int insert(struct nl_sock *s, const struct scan *sc,
 	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
 			       .seq = nl_next_seq(s),
 			       .family = NFPROTO_IPV4 };
+	ssize_t len = build_add(&b, sc->bridge, missing, sc->genid);
 
-	return send_batch(s, &b, build_add(&b, sc->bridge, missing,
-					   sc->genid));
+	return nl_send_batch(s, buf, len);
 }
 
 /**
@@ -562,9 +386,9 @@ static int delete(struct nl_sock *s, const struct scan *sc)
 	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
 			       .seq = nl_next_seq(s),
 			       .family = NFPROTO_IPV4 };
+	ssize_t len = build_remove(&b, sc->handles, sc->n, sc->genid);
 
-	return send_batch(s, &b, build_remove(&b, sc->handles, sc->n,
-					      sc->genid));
+	return nl_send_batch(s, buf, len);
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <net/if.h>
 
 #include "../nl.h"
 
@@ -21,6 +22,8 @@
 
 /* Rule comment: FWC_PREFIX followed by the bridge name. */
 #define FWC_PREFIX	"nsrun:"
+/* "nsrun:" and a bridge name with its NUL */
+#define FWC_COMMENT_SIZE (sizeof(FWC_PREFIX) - 1 + IFNAMSIZ)
 
 /* The two rules, as bits of a direction mask. */
 #define FWC_IN		0x1	/* iifname "BRIDGE" counter accept */
@@ -44,10 +47,10 @@ ssize_t fwc_build_add(void *buf, size_t size, const char *bridge,
 		      unsigned int dirs, uint32_t genid, uint32_t first_seq);
 ssize_t fwc_build_remove(void *buf, size_t size, const uint64_t *handles,
 			 size_t n, uint32_t genid, uint32_t first_seq);
+int fwc_comment(char *buf, const char *bridge);
 int fwc_parse_rule(const struct nlmsghdr *nlh, const char *bridge,
 		   struct fwc_rule *rule);
 
-int fwc_present(struct nl_sock *s, const char *bridge);
 int fwc_add(struct nl_sock *s, const char *bridge);
 int fwc_remove(struct nl_sock *s, const char *bridge);
 

@@ -16,11 +16,6 @@
 
 #include "../nl.h"
 
-/* Linux 6.9+ flag, missing from older UAPI headers; nsrun never sets it. */
-#ifndef NFT_TABLE_F_PERSIST
-#define NFT_TABLE_F_PERSIST 0x4
-#endif
-
 /* Total published ports (range members counted) one sandbox may have:
  * bounds the batch, which is built in one fixed buffer.
  */

@@ -355,21 +355,11 @@ descendants() {
 	done
 }
 
+. "$NSRT_ROOT/tests/procscan.sh"
+
 # tagged_pids: processes whose environment carries this script's tag.
-# Reads /proc with builtins only, so no helper process matches itself.
 tagged_pids() {
-	local p pid envs e
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		[ "$pid" = $$ ] && continue
-		mapfile -d '' envs 2>/dev/null <"$p/environ" || continue
-		for e in "${envs[@]}"; do
-			if [ "$e" = "NSRT_TAG=$NSRT_TAG" ]; then
-				echo "$pid"
-				break
-			fi
-		done
-	done
+	pids_with_env "NSRT_TAG=$NSRT_TAG"
 }
 
 # cleanup: kill everything this script started, whatever state it is in,

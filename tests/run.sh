@@ -83,20 +83,11 @@ count() {
 	fi
 }
 
+. "$ROOT/tests/procscan.sh"
+
 # leftover_pids TAG: processes whose environment has NSRT_RUN=TAG.
 leftover_pids() {
-	local p pid envs e
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		[ "$pid" = $$ ] && continue
-		mapfile -d '' envs 2>/dev/null <"$p/environ" || continue
-		for e in "${envs[@]}"; do
-			if [ "$e" = "NSRT_RUN=$1" ]; then
-				echo "$pid"
-				break
-			fi
-		done
-	done
+	pids_with_env "NSRT_RUN=$1"
 }
 
 leftover_namespaces() {
@@ -161,21 +152,27 @@ start_script() {
 	RUNNING[$i]=$!
 }
 
-# Scripts that churn through thousands of sandboxes back up the kernel's
-# namespace cleanup for everyone: they run last, alone.
-ALONE=test_stress.sh
+# A script whose header has a line "# run: last" churns through thousands
+# of sandboxes and backs up the kernel's namespace cleanup for everyone:
+# such scripts run after all others, one at a time.
+runs_last() {
+	grep -qx '# run: last' "$1"
+}
 
-# Integration scripts, JOBS at a time (ALONE after all others); results
-# are echoed in order.
+# Integration scripts, JOBS at a time (the run-last ones alone, after all
+# others); results are echoed in order.
 run_integration_tests() {
-	local s i next=0 rc first_alone
+	local s i next=0 rc first_alone last=()
 	for s in tests/integration/test_*.sh; do
-		[ -f "$s" ] && [ "${s##*/}" != "$ALONE" ] || continue
-		selected "${s##*/}" && SCRIPTS+=("$s")
+		[ -f "$s" ] && selected "${s##*/}" || continue
+		if runs_last "$s"; then
+			last+=("$s")
+		else
+			SCRIPTS+=("$s")
+		fi
 	done
 	first_alone=${#SCRIPTS[@]}
-	s=tests/integration/$ALONE
-	[ -f "$s" ] && selected "$ALONE" && SCRIPTS+=("$s")
+	SCRIPTS+=("${last[@]}")
 	[ "$JOBS" -ge 1 ] 2>/dev/null || JOBS=1
 	for ((i = 0; i < ${#SCRIPTS[@]}; i++)); do
 		while [ $next -lt ${#SCRIPTS[@]} ] && [ $next -lt $((i + JOBS)) ] &&

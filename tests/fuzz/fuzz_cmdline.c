@@ -20,7 +20,8 @@
 #include <getopt.h>
 
 #include "fuzz.h"
-#include "nsrun.h"
+#include "log.h"
+#include "options.h"
 #include "stub.h"
 
 #define MAX_ARGS 256

@@ -8,6 +8,8 @@
 #
 # Every loop is bounded in count and in time: the whole script stays
 # within a few minutes on two cores.
+#
+# run: last
 
 . "$(dirname "$0")/../lib.sh"
 init

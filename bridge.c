@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* bridge.c - find or create the host bridge, settle its subnet and
+ * gateway, and enable the sysctls it needs.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bridge.h"
+#include "log.h"
+#include "netsetup/netsetup.h"
+#include "parse.h"
+
+/* A random, locally administered, unicast MAC (IEEE 802: bit 1 of the
+ * first byte set, bit 0 clear), as docker gives docker0.
+ */
+static const uint8_t *random_mac(uint8_t *mac)
+{
+	if (getrandom(mac, ETH_ALEN, 0) != ETH_ALEN) {
+		uint32_t t = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+
+		memcpy(mac + 2, &t, 4);
+	}
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+	return mac;
+}
+
+/* Creates the bridge, or finds the one another nsrun (or the admin) made. */
+static int bridge_index(struct nl_sock *rt, const char *name)
+{
+	uint8_t mac[ETH_ALEN] = { 0 };
+	struct link_info li;
+	int err;
+
+	err = link_get(rt, name, &li);
+	if (err == -ENODEV) {
+		err = link_add_bridge(rt, name, random_mac(mac));
+		if (err && err != -EEXIST)
+			die_nl(rt, err, "creating bridge %s", name);
+		step("created bridge %s", name);
+		err = link_get(rt, name, &li);
+	}
+	if (err)
+		die_nl(rt, err, "reading bridge %s", name);
+	if (strcmp(li.kind, "bridge"))
+		die("--bridge \"%s\": the interface exists and is not a bridge",
+		    name);
+	if (!li.up && (err = link_set_up(rt, li.ifindex)))
+		die_nl(rt, err, "bringing up bridge %s", name);
+	return li.ifindex;
+}
+
+/* A bridge with an address defines the subnet; one without gets the
+ * gateway address of --subnet (or the default).
+ */
+static void bridge_subnet(struct nl_sock *rt, const struct bridge_want *w,
+			  struct bridge *br)
+{
+	char have[INET_ADDRSTRLEN];
+	int err;
+
+	err = addr_get_first(rt, br->ifindex, &br->gateway, &br->prefix);
+	if (err == -ENOENT) {
+		br->net = w->subnet;
+		br->prefix = w->prefix;
+		br->gateway = subnet_host(w->subnet, 1);
+		err = addr_add(rt, br->ifindex, br->gateway, br->prefix);
+		if (err && err != -EEXIST)
+			die_nl(rt, err, "adding the gateway address to %s",
+			       w->name);
+		return;
+	}
+	if (err)
+		die_nl(rt, err, "reading the address of %s", w->name);
+	br->net.s_addr = br->gateway.s_addr & htonl(subnet_mask(br->prefix));
+	inet_ntop(AF_INET, &br->gateway, have, sizeof(have));
+	if (w->subnet_given && (br->net.s_addr != w->subnet.s_addr ||
+				br->prefix != w->prefix))
+		die("--subnet: bridge %s already has %s/%d", w->name, have,
+		    br->prefix);
+}
+
+static void bridge_sysctls(const struct bridge_want *w)
+{
+	char path[128];
+	int err;
+
+	/* Forwarding is what the bridge is for: podman does the same. */
+	err = sysctl_ensure("/proc/sys/net/ipv4/ip_forward", "1");
+	if (err)
+		die_err(err, "enabling net.ipv4.ip_forward");
+	if (!w->localnet)
+		return;
+	/* 127.0.0.1:PORT is DNATed to the bridge: the kernel drops a
+	 * loopback source leaving on it unless route_localnet.
+	 */
+	snprintf(path, sizeof(path),
+		 "/proc/sys/net/ipv4/conf/%s/route_localnet", w->name);
+	err = sysctl_ensure(path, "1");
+	if (err)
+		die_err(err, "enabling route_localnet on %s", w->name);
+}
+
+/**
+ * bridge_setup() - make sure the bridge is there, up, addressed and
+ *		    forwarding, or exit 125 saying why
+ * @rt:		rtnetlink socket of the host
+ * @want:	what the launch asks for
+ * @br:		filled in
+ */
+void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
+		  struct bridge *br)
+{
+	br->name = want->name;
+	br->ifindex = bridge_index(rt, want->name);
+	bridge_subnet(rt, want, br);
+	bridge_sysctls(want);
+	step("bridge %s ready", want->name);
+}

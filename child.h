@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* child.h - the sandbox side of a launch, run in the forked child. */
+#ifndef NSRUN_CHILD_H
+#define NSRUN_CHILD_H
+
+#include <netinet/in.h>
+
+#include "options.h"
+
+/**
+ * struct netconf - what the child needs from the host side to configure
+ *		    its eth0; sent through a pipe once the veth exists
+ * @addr:	the sandbox's address
+ * @gateway:	the bridge's address, its default gateway
+ * @prefix:	the subnet's prefix length
+ */
+struct netconf {
+	struct in_addr addr;
+	struct in_addr gateway;
+	int prefix;
+};
+
+void child_run(const struct options *o, int ready_fd, int conf_fd)
+	__attribute__((noreturn));
+
+#endif /* NSRUN_CHILD_H */

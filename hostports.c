@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* hostports.c - reserve the published host ports with bound sockets, and
+ * name who holds one that is taken.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hostports.h"
+#include "log.h"
+#include "sandboxes.h"
+
+/* Reserved ports above which the usual soft limit of 1024 descriptors
+ * could run out; the hard limit is ours to take.
+ */
+#define FD_LIMIT_MARGIN 512
+
+/**
+ * struct holder - looking for the running sandbox that publishes a port
+ * @pm:		the mapping asked for
+ * @port:	the host port that was taken
+ * @name:	the holder's name, "" when none is found
+ */
+struct holder {
+	const struct port_map *pm;
+	uint16_t port;
+	char name[NAME_MAX_LEN + 1];
+};
+
+static int find_holder(const struct record *r, void *data)
+{
+	struct holder *hd = data;
+	const struct port_map *p;
+	size_t i;
+
+	for (i = 0; i < r->nports; i++) {
+		p = &r->ports[i];
+		if (p->proto == hd->pm->proto && hd->port >= p->host_port &&
+		    hd->port - p->host_port < p->count) {
+			snprintf(hd->name, sizeof(hd->name), "%s", r->name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void port_taken(struct nl_sock *nft, const struct port_map *pm,
+		       const char *spec, uint16_t port, int err)
+{
+	struct holder hd = { .pm = pm, .port = port };
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &pm->host_addr, ip, sizeof(ip));
+	if (err == -EADDRNOTAVAIL)
+		die("publish \"%s\": %s is not an address of this host", spec,
+		    ip);
+	if (err != -EADDRINUSE)
+		die_err(err, "publish \"%s\": reserving host port %u/%s", spec,
+			port, port_map_proto(pm));
+	records_each(nft, find_holder, &hd);
+	if (hd.name[0])
+		die("publish \"%s\": host port %u/%s is already published by "
+		    "sandbox \"%s\"", spec, port, port_map_proto(pm), hd.name);
+	die("publish \"%s\": host port %u/%s is already in use on the host",
+	    spec, port, port_map_proto(pm));
+}
+
+/* Binds one socket per host port, as docker does: the kernel then keeps
+ * any other sandbox or host process off the port while we run, and frees
+ * it the moment we exit, however we exit.
+ */
+static int bind_port(const struct port_map *pm, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr = pm->host_addr,
+				  .sin_port = htons(port) };
+	int type = pm->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	int fd, err;
+
+	fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void raise_fd_limit(size_t ports)
+{
+	struct rlimit rl;
+
+	if (ports < FD_LIMIT_MARGIN || getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/**
+ * hostports_reserve() - bind every published host port, or exit 125
+ *			 naming who holds one that is taken
+ * @hp:		filled in
+ * @nft:	nf_tables socket, to name the sandbox holding a port
+ * @ports:	the mappings
+ * @specs:	their -p values, for messages
+ * @nports:	entries in @ports
+ */
+void hostports_reserve(struct hostports *hp, struct nl_sock *nft,
+		       const struct port_map *ports, const char *const *specs,
+		       size_t nports)
+{
+	size_t i, total = 0;
+	uint16_t k, port;
+	int fd;
+
+	for (i = 0; i < nports; i++)
+		total += ports[i].count;
+	raise_fd_limit(total);
+	hp->fds = calloc(total ? total : 1, sizeof(*hp->fds));
+	if (!hp->fds)
+		die_err(-ENOMEM, "publish");
+	for (i = 0; i < nports; i++) {
+		for (k = 0; k < ports[i].count; k++) {
+			port = (uint16_t)(ports[i].host_port + k);
+			fd = bind_port(&ports[i], port);
+			if (fd < 0)
+				port_taken(nft, &ports[i], specs[i], port, fd);
+			hp->fds[hp->n++] = fd;
+		}
+	}
+	if (total)
+		step("reserved %zu host ports", total);
+}
+
+/**
+ * hostports_release() - free the host ports
+ * @hp:		what hostports_reserve() filled in
+ */
+void hostports_release(struct hostports *hp)
+{
+	size_t i;
+
+	for (i = 0; i < hp->n; i++)
+		close(hp->fds[i]);
+	free(hp->fds);
+	hp->fds = NULL;
+	hp->n = 0;
+}

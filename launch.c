@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* launch.c - the host side of a launch, in order: sockets, bridge, host
+ * ports, the child's namespaces, veth, then under the lock the address
+ * and the sandbox's nftables tables; and the teardown after the command.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "firewall.h"
+#include "launch.h"
+#include "leftovers.h"
+#include "log.h"
+#include "nat/nat.h"
+#include "netsetup/netsetup.h"
+#include "process.h"
+
+/**
+ * launch_check_kernel() - exit 125 on a kernel older than 5.13
+ *
+ * Owner tables (NFT_TABLE_F_OWNER) came in 5.12 and table userdata in
+ * 5.13. A 5.12 kernel accepts the table and silently drops the record, so
+ * the version is checked rather than the kernel's answer.
+ */
+void launch_check_kernel(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return;
+	if (major < 5 || (major == 5 && minor < 13))
+		die("Linux 5.13 or later is needed (nftables owner tables "
+		    "with userdata); this is Linux %s", u.release);
+}
+
+static void open_sockets(struct host *h)
+{
+	int err;
+
+	err = nl_open(&h->nft, NETLINK_NETFILTER);
+	if (err)
+		die_err(err, "opening nf_tables netlink");
+	err = nl_open(&h->rt, NETLINK_ROUTE);
+	if (err)
+		die_err(err, "opening rtnetlink");
+}
+
+static void setup_bridge(struct host *h, const struct options *o)
+{
+	struct bridge_want want = { .name = o->bridge, .subnet = o->subnet,
+				    .prefix = o->prefix,
+				    .subnet_given = o->subnet_given,
+				    .localnet = o->nports > 0 };
+
+	bridge_setup(&h->rt, &want, &h->br);
+}
+
+/* The sandbox's record, kept by the kernel as its table's userdata. */
+static void fill_record(struct record *r, const struct host *h,
+			const struct options *o, pid_t child)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->pid = child;
+	r->addr = h->conf.addr;
+	for (i = 0; i < o->nports && i < RECORD_PORTS; i++)
+		r->ports[r->nports++] = o->ports[i];
+	r->more_ports = o->nports > RECORD_PORTS;
+	r->fw_compat = o->fw_compat;
+	r->net_admin = o->cap_net_admin;
+	snprintf(r->name, sizeof(r->name), "%s", o->name);
+	if (h->net)
+		snprintf(r->bridge, sizeof(r->bridge), "%s", h->br.name);
+	r->start = (uint64_t)time(NULL);
+	record_command(r, o->argv);
+}
+
+static void create_table(struct host *h, const struct options *o,
+			 pid_t child)
+{
+	struct nat_port ports[MAX_PUBLISH];
+	struct nat_sandbox sb = { .name = o->name, .bridge = o->bridge,
+				  .port = h->port, .addr = h->conf.addr,
+				  .subnet = h->br.net, .prefix = h->br.prefix,
+				  .ports = ports, .nports = o->nports,
+				  .net = h->net, .table = h->table };
+	uint8_t udata[RECORD_MAX];
+	struct record r;
+	size_t i;
+	int len, err;
+
+	for (i = 0; i < o->nports; i++) {
+		const struct port_map *pm = &o->ports[i];
+
+		ports[i] = (struct nat_port){ pm->proto, pm->host_addr,
+					      pm->host_port, pm->port,
+					      pm->count };
+	}
+	fill_record(&r, h, o, child);
+	len = record_encode(&r, udata, sizeof(udata));
+	if (len < 0)
+		die_err(len, "recording the sandbox \"%s\"", o->name);
+	sb.userdata = udata;
+	sb.userdata_len = (size_t)len;
+	err = nat_create(&h->nft, &sb);
+	if (err == -EEXIST)
+		die("--name \"%s\": a sandbox of that name is running", o->name);
+	if (err)
+		die_nl(&h->nft, err, "creating table %s", h->table);
+	step("created table %s for %s", h->table, inet_ntoa(h->conf.addr));
+}
+
+static void wait_ready(int ready_fd)
+{
+	char c;
+	ssize_t n;
+
+	do {
+		n = read(ready_fd, &c, 1);
+	} while (n < 0 && errno == EINTR);
+	/* The child printed why it could not create its namespaces. */
+	if (n != 1)
+		exit(EXIT_SETUP);
+}
+
+/* Keeps references to the child's mount namespace (see launch_teardown())
+ * and network namespace, whose inode identifies the processes left in the
+ * sandbox at the end. Holding the reference matters: the inode of a freed
+ * namespace is soon given to a new one, another sandbox's.
+ */
+static void note_namespaces(struct host *h, pid_t child)
+{
+	h->mnt_fd = proc_open_ns(child, "mnt");
+	h->net_fd = proc_open_ns(child, "net");
+	if (h->net_fd < 0)
+		die_err(h->net_fd, "reading /proc/%d/ns/net", (int)child);
+	if (fstat(h->net_fd, &h->netns))
+		die_err(-errno, "reading /proc/%d/ns/net", (int)child);
+}
+
+static void create_veth(struct host *h, pid_t child)
+{
+	const char *name = h->port;
+	struct link_info li;
+	int err;
+
+	err = link_add_veth(&h->rt, name, h->br.ifindex, "eth0", child);
+	if (err)
+		die_nl(&h->rt, err, "creating veth %s", name);
+	err = link_get(&h->rt, name, &li);
+	if (err)
+		die_nl(&h->rt, err, "reading veth %s", name);
+	h->port_index = li.ifindex;
+	/* br_netfilter sends a DNATed frame back out of the port it came in
+	 * by: without hairpin a sandbox cannot reach its own published port.
+	 */
+	err = link_set_port(&h->rt, li.ifindex);
+	if (err)
+		die_nl(&h->rt, err, "setting hairpin mode on %s", name);
+	step("created veth %s in %s", name, h->br.name);
+}
+
+/* Under the lock: the address, the table that holds it, and the
+ * --fw-compat rules that depend on which sandboxes run.
+ */
+static void claim(struct host *h, const struct options *o, pid_t child)
+{
+	int lock = sandboxes_lock();
+
+	if (h->net)
+		h->conf.addr = sandboxes_choose_addr(&h->nft, o->name, &h->br,
+						     o->ip_given ? &o->ip : NULL);
+	crash_point("locked");
+	create_table(h, o, child);
+	crash_point("table");
+	if (h->net)
+		firewall_compat_launch(&h->nft, h->br.name, o->fw_compat);
+	sandboxes_unlock(lock);
+}
+
+/**
+ * launch_setup() - do the host side of a launch, or exit 125 saying why
+ * @h:		filled in; h->nft must stay open while the sandbox runs
+ * @o:		options
+ * @child:	the child, which unshares its namespaces
+ * @ready_fd:	readable once the child's namespaces exist
+ */
+void launch_setup(struct host *h, const struct options *o, pid_t child,
+		  int ready_fd)
+{
+	/* Unique while the child lives: pids are not reused before. */
+	snprintf(h->port, sizeof(h->port), PORT_PREFIX "%d", (int)child);
+	snprintf(h->table, sizeof(h->table), TABLE_PREFIX "%s", o->name);
+	h->net = !o->net_none;
+	h->fw_compat = o->fw_compat;
+	open_sockets(h);
+	if (h->net) {
+		setup_bridge(h, o);
+		crash_point("bridge");
+		hostports_reserve(&h->ports, &h->nft, o->ports, o->port_specs,
+				  o->nports);
+		crash_point("ports");
+	}
+	wait_ready(ready_fd);
+	note_namespaces(h, child);
+	/* The veth comes before the table, whose port guard hooks it. */
+	if (h->net)
+		create_veth(h, child);
+	crash_point("veth");
+	claim(h, o, child);
+	h->conf.gateway = h->br.gateway;
+	h->conf.prefix = h->br.prefix;
+}
+
+/**
+ * launch_teardown() - undo the host side once the command has ended
+ * @h:		host side
+ *
+ * The kernel's teardown of what a sandbox used waits for RCU grace
+ * periods: closing the nf_tables socket flushes the table destruction our
+ * delete queued (~8 ms), and the last reference to the child's mount
+ * namespace unmounts its tree (~2 ms). nsrun deletes its tables first and
+ * frees the host ports, so no connection is ever steered to a sandbox
+ * that is gone; a helper takes the last references to the rest and drops
+ * them when it exits, after nsrun has exited.
+ */
+void launch_teardown(struct host *h)
+{
+	/* Before the port guard goes: a packet still queued in the
+	 * sandbox (say, behind an ARP retry) must not get out unguarded.
+	 */
+	if (h->port_index)
+		link_set_down(&h->rt, h->port_index);
+	if (h->fw_compat)
+		firewall_compat_exit(&h->nft, h->br.name, h->table, h->net);
+	else
+		nat_delete(&h->nft, h->table, h->net);
+	hostports_release(&h->ports);
+	leftovers_detach(h->net_fd, h->mnt_fd, &h->netns);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* launch.h - the host side of one sandbox: set up in order before the
+ * command is released, torn down in order after it ends.
+ */
+#ifndef NSRUN_LAUNCH_H
+#define NSRUN_LAUNCH_H
+
+#include <net/if.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "bridge.h"
+#include "child.h"
+#include "hostports.h"
+#include "nl.h"
+#include "options.h"
+#include "sandboxes.h"
+
+/**
+ * struct host - the host side of one sandbox, alive as long as nsrun is
+ * @table:	name of the sandbox's nftables tables (ip, and netdev if @net)
+ * @port:	host end of the veth, the sandbox's port on the bridge
+ * @port_index:	its ifindex, 0 until it exists
+ * @br:		the bridge
+ * @net:	the sandbox is on a bridge (not --net none)
+ * @fw_compat:	launched with --fw-compat
+ * @nft:	owns the sandbox's table: closing it deletes the table
+ * @rt:		rtnetlink socket of the host namespace, open to the end
+ * @conf:	the sandbox's address, gateway and prefix
+ * @ports:	sockets bound to the published host ports, so no other
+ *		sandbox or host process can take them while we run
+ * @net_fd:	the child's network namespace, held so its inode stays its
+ * @netns:	device and inode of the child's network namespace, which
+ *		identify the processes of the sandbox
+ * @mnt_fd:	the child's mount namespace, so that its teardown happens
+ *		off the exit path (see leftovers_detach()); -1 when none
+ */
+struct host {
+	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
+	char port[IFNAMSIZ];
+	int port_index;
+	struct bridge br;
+	int net;
+	int fw_compat;
+	struct nl_sock nft;
+	struct nl_sock rt;
+	struct netconf conf;
+	struct hostports ports;
+	int net_fd;
+	struct stat netns;
+	int mnt_fd;
+};
+
+void launch_check_kernel(void);
+void launch_setup(struct host *h, const struct options *o, pid_t child,
+		  int child_ready);
+void launch_teardown(struct host *h);
+
+#endif /* NSRUN_LAUNCH_H */

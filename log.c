@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* log.c - the program's messages and exits: errors as one "nsrun: ..."
+ * line, warnings, -v steps, and the NSRUN_TEST_CRASH hook.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int verbose;
+static pid_t nsrun_pid;
+static const char *crash_at;
+
+/**
+ * log_init() - note which process is nsrun, and read the test hook
+ *
+ * NSRUN_TEST_CRASH (see crash_point()) kills nsrun even when the child
+ * reaches the point, so the pid is taken before the fork.
+ */
+void log_init(void)
+{
+	nsrun_pid = getpid();
+	crash_at = getenv("NSRUN_TEST_CRASH");
+}
+
+/**
+ * log_verbose() - make step() print (-v)
+ * @on:		non-zero to print
+ */
+void log_verbose(int on)
+{
+	verbose = on;
+}
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "nsrun: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+}
+
+/**
+ * log_vline() - print "nsrun: MESSAGE" and go on
+ * @fmt:	printf format
+ * @ap:		its arguments
+ */
+void log_vline(const char *fmt, va_list ap)
+{
+	vmsg("", fmt, ap);
+	fputc('\n', stderr);
+}
+
+/**
+ * log_line() - print "nsrun: MESSAGE" and go on
+ * @fmt:	printf format
+ */
+void log_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vline(fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * die() - print "nsrun: MESSAGE" and exit 125
+ * @fmt:	printf format
+ *
+ * A child already forked dies with us through PR_SET_PDEATHSIG.
+ */
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_SETUP);
+}
+
+/**
+ * die_err() - print "nsrun: MESSAGE: strerror(-err)" and exit 125
+ * @err:	negative errno
+ * @fmt:	printf format
+ */
+void die_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(-err));
+	exit(EXIT_SETUP);
+}
+
+/**
+ * die_nl() - like die_err(), followed by the kernel's extended-ack text
+ * @s:		socket whose last request failed
+ * @err:	negative errno
+ * @fmt:	printf format
+ */
+void die_nl(const struct nl_sock *s, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s", strerror(-err));
+	if (*nl_err_msg(s))
+		fprintf(stderr, " (kernel: %s)", nl_err_msg(s));
+	fputc('\n', stderr);
+	exit(EXIT_SETUP);
+}
+
+/**
+ * warn() - print "nsrun: warning: MESSAGE" and go on
+ * @fmt:	printf format
+ */
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/**
+ * step() - with -v, print a step and the time it took since the last one
+ * @fmt:	printf format
+ */
+void step(const char *fmt, ...)
+{
+	static double last;
+	double t;
+	va_list ap;
+
+	if (!verbose)
+		return;
+	t = now_ms();
+	if (!last)
+		last = t;
+	fprintf(stderr, "nsrun: [%d] %7.3f ms  ", (int)getpid(), t - last);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	last = t;
+}
+
+/**
+ * crash_point() - test hook: SIGKILL nsrun at the named point of a launch
+ * @where:	the point's name
+ *
+ * With NSRUN_TEST_CRASH=@where in the environment, nsrun (the parent,
+ * also when the child reaches the point) is killed there, so the tests can
+ * check that a crash at any point leaves nothing behind. Unset, it costs
+ * one comparison.
+ */
+void crash_point(const char *where)
+{
+	if (crash_at && !strcmp(crash_at, where))
+		kill(nsrun_pid, SIGKILL);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* options.h - the command line of a launch, parsed and checked. */
+#ifndef NSRUN_OPTIONS_H
+#define NSRUN_OPTIONS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+
+#include "parse.h"
+
+#define MAX_PUBLISH	64	/* -p options */
+#define MAX_PORTS	1024	/* published ports, range members counted */
+#define MAX_DNS		3	/* MAXNS of resolv.conf */
+#define USER_MAX	64	/* -u name, for initgroups() */
+
+#define DEFAULT_BRIDGE	"nsrun0"
+#define DEFAULT_SUBNET	"10.88.0.0/16"
+
+/**
+ * struct options - everything the command line says, parsed and checked
+ */
+struct options {
+	struct port_map ports[MAX_PUBLISH];
+	const char *port_specs[MAX_PUBLISH];	/* -p values, for messages */
+	size_t nports;
+	char name[NAME_MAX_LEN + 1];
+	const char *hostname;
+	const char *bridge;
+	struct in_addr subnet;
+	int prefix;
+	int subnet_given;
+	struct in_addr ip;
+	int ip_given;
+	struct in_addr dns[MAX_DNS];
+	size_t ndns;
+	char **env;		/* -e values, NULL terminated */
+	size_t nenv;
+	uid_t uid;
+	gid_t gid;
+	char user[USER_MAX];	/* -u name for initgroups(), "" if none */
+	int user_given;
+	const char *workdir;
+	int net_none;
+	int cap_net_admin;	/* --cap-add NET_ADMIN: keep it */
+	int fw_compat;		/* --fw-compat */
+	int verbose;
+	char **argv;		/* the command */
+};
+
+void options_parse(int argc, char **argv, struct options *o);
+void usage_error(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
+#endif /* NSRUN_OPTIONS_H */

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* process.h - the rights and namespaces a process of a sandbox runs with:
+ * capabilities, entering a sandbox's namespaces, exec of its command.
+ * Used by the sandbox's own child (child.c) and by nsrun exec (ps.c).
+ */
+#ifndef NSRUN_PROCESS_H
+#define NSRUN_PROCESS_H
+
+#include <sys/types.h>
+
+int proc_have_cap(int cap);
+void proc_drop_net_admin(void);
+int proc_open_ns(pid_t pid, const char *ns);
+int proc_enter_ns(pid_t pid, const char *ns, int type);
+void proc_exec(char **argv) __attribute__((noreturn));
+
+#endif /* NSRUN_PROCESS_H */

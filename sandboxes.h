@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sandboxes.h - the running sandboxes of this network namespace: their
+ * records, the lock a launch holds while it chooses, and the choice of a
+ * free address.
+ */
+#ifndef NSRUN_SANDBOXES_H
+#define NSRUN_SANDBOXES_H
+
+#include <netinet/in.h>
+
+#include "bridge.h"
+#include "nl.h"
+#include "record.h"
+
+#define TABLE_PREFIX	"nsrun-"
+#define LOCK_FILE	"/run/nsrun.lock"
+#define PORT_PREFIX	"nsrv"		/* + the command's pid: the host end */
+
+typedef int (*record_cb)(const struct record *r, void *data);
+
+int records_each(struct nl_sock *nft, record_cb cb, void *data);
+int records_find(struct nl_sock *nft, const char *name, struct record *r);
+
+int sandboxes_lock(void);
+void sandboxes_unlock(int lock);
+
+struct in_addr sandboxes_choose_addr(struct nl_sock *nft, const char *name,
+				     const struct bridge *br,
+				     const struct in_addr *fixed);
+
+#endif /* NSRUN_SANDBOXES_H */
