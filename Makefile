@@ -27,12 +27,12 @@ MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 
 # Pure code (no I/O): unit-tested and fuzzed on its own.
-PARSE_SRCS := parse.c record.c etc.c
+PARSE_SRCS := parse.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/ports.c nat/guard.c nat/rule.c nat/expr.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c
 APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
-	      firewall.c leftovers.c child.c process.c ps.c log.c
+	      firewall.c leftovers.c child.c init.c process.c ps.c log.c
 SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS)
 
 B := build

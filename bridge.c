@@ -31,7 +31,8 @@ static const uint8_t *random_mac(uint8_t *mac)
 }
 
 /* Creates the bridge, or finds the one another nsrun (or the admin) made. */
-static int bridge_index(struct nl_sock *rt, const char *name)
+static int bridge_index(struct nl_sock *rt, const char *name,
+			unsigned int *mtu)
 {
 	uint8_t mac[ETH_ALEN] = { 0 };
 	struct link_info li;
@@ -52,6 +53,7 @@ static int bridge_index(struct nl_sock *rt, const char *name)
 		    name);
 	if (!li.up && (err = link_set_up(rt, li.ifindex)))
 		die_nl(rt, err, "bringing up bridge %s", name);
+	*mtu = li.mtu;
 	return li.ifindex;
 }
 
@@ -117,7 +119,7 @@ void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
 		  struct bridge *br)
 {
 	br->name = want->name;
-	br->ifindex = bridge_index(rt, want->name);
+	br->ifindex = bridge_index(rt, want->name, &br->mtu);
 	bridge_subnet(rt, want, br);
 	bridge_sysctls(want);
 	step("bridge %s ready", want->name);

@@ -16,6 +16,7 @@
  * @net:	subnet (network address)
  * @prefix:	prefix length
  * @gateway:	the bridge's own address, the sandboxes' default gateway
+ * @mtu:	its MTU, which the sandboxes' veths take
  */
 struct bridge {
 	const char *name;
@@ -23,6 +24,7 @@ struct bridge {
 	struct in_addr net;
 	int prefix;
 	struct in_addr gateway;
+	unsigned int mtu;
 };
 
 /**

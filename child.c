@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "etc.h"
+#include "init.h"
 #include "child.h"
 #include "log.h"
 #include "netsetup/netsetup.h"
@@ -28,27 +30,60 @@
 /* lo is always ifindex 1 in a new network namespace (LOOPBACK_IFINDEX). */
 #define LO_IFINDEX 1
 
+/* No IPv6 on the sandbox's link unless it asks for it: the interfaces
+ * created from now on in this namespace (eth0) start with it disabled.
+ * A kernel without IPv6 has no such file, and nothing to disable.
+ */
+static void no_ipv6(void)
+{
+	int err = sysctl_ensure("/proc/sys/net/ipv6/conf/default/disable_ipv6",
+				"1");
+
+	if (err && err != -ENOENT)
+		die_err(err, "disabling IPv6 in the sandbox");
+}
+
 static void enter_namespaces(int ready_fd)
 {
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS))
 		die_err(-errno, "creating namespaces");
+	no_ipv6();
 	/* The parent may now create the veth peer in our namespace. */
 	if (write(ready_fd, "R", 1) != 1)
 		die_err(-errno, "signalling the parent");
 	close(ready_fd);
 }
 
-/* Nothing mounted inside leaks to the host, and /sys shows our own
- * network devices: a sysfs mounted in a network namespace shows that
- * namespace's /sys/class/net.
+/* Binds @path over itself read-only: the host's knobs under it (sysctls,
+ * sysrq) are not the sandbox's to turn, and its root could turn them.
  */
-static void setup_mounts(void)
+static void read_only(const char *path)
 {
+	if (access(path, F_OK))
+		return;		/* a kernel without it: nothing to guard */
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) ||
+	    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY |
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		die_err(-errno, "making %s read-only", path);
+}
+
+/* Nothing mounted inside leaks to the host, /sys shows our own network
+ * devices (a sysfs mounted in a network namespace shows that namespace's
+ * /sys/class/net), and /proc our own processes when we are the first of
+ * a PID namespace. Both read-only where they reach the host's kernel.
+ */
+static void setup_mounts(const struct options *o)
+{
+	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		die_err(-errno, "making mounts private");
-	if (mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL))
+	if (mount("sysfs", "/sys", "sysfs", flags | MS_RDONLY, NULL))
 		die_err(-errno, "mounting /sys");
+	if (!o->pid_host && mount("proc", "/proc", "proc", flags, NULL))
+		die_err(-errno, "mounting /proc");
+	read_only("/proc/sys");
+	read_only("/proc/sysrq-trigger");
 }
 
 static void setup_lo(struct nl_sock *rt)
@@ -67,7 +102,10 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 	idx = (int)if_nametoindex("eth0");
 	if (!idx)
 		die_err(-errno, "finding eth0");
-	err = link_set_up(rt, idx);
+	/* The MAC follows from the address: a neighbour that knew the
+	 * address's last holder needs no new ARP to reach this one.
+	 */
+	err = link_set_up_mac(rt, idx, c->mac);
 	if (err)
 		die_nl(rt, err, "bringing up eth0");
 	err = addr_add(rt, idx, c->addr, c->prefix);
@@ -135,20 +173,26 @@ static void bind_file(const char *src, const char *dst)
 		die_err(-errno, "mounting %s", dst);
 }
 
-/* Writes resolv.conf and hosts to a tmpfs of our own mount namespace and
- * binds them over /etc: nothing is written on the host. The tmpfs is
- * mounted on /sys for a moment, the one directory we know exists and own,
- * and detached at once: the bind mounts keep it alive.
+/* Writes resolv.conf, hosts and hostname to a tmpfs of our own mount
+ * namespace and binds them over /etc: nothing is written on the host.
+ * The tmpfs is mounted on /sys for a moment, the one directory we know
+ * exists and own, and detached at once: the bind mounts keep it alive.
  */
-static void install_etc(const char *resolv, const char *hosts)
+static void install_etc(const char *resolv, const char *hosts,
+			const char *hostname)
 {
+	char name[HOST_NAME_MAX + 2];
+
 	if (mount("tmpfs", "/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "size=64k,mode=0755"))
 		die_err(-errno, "mounting a tmpfs for /etc files");
 	write_file("/sys/resolv.conf", resolv);
 	write_file("/sys/hosts", hosts);
+	snprintf(name, sizeof(name), "%s\n", hostname);
+	write_file("/sys/hostname", name);
 	bind_file("/sys/resolv.conf", "/etc/resolv.conf");
 	bind_file("/sys/hosts", "/etc/hosts");
+	bind_file("/sys/hostname", "/etc/hostname");
 	if (umount2("/sys", MNT_DETACH))
 		die_err(-errno, "unmounting the tmpfs for /etc files");
 }
@@ -176,6 +220,9 @@ static void set_identity(const struct options *o)
 		die_err(-errno, "--user: changing identity");
 }
 
+/* Environment, directory, identity and capabilities of the command; the
+ * bounding set is cut first, while we still may change the identity.
+ */
 static void set_process(const struct options *o)
 {
 	size_t i;
@@ -186,8 +233,7 @@ static void set_process(const struct options *o)
 	}
 	if (o->workdir && chdir(o->workdir))
 		die_err(-errno, "--workdir \"%s\"", o->workdir);
-	if (!o->cap_net_admin)
-		proc_drop_net_admin();
+	proc_limit_caps(o->caps);
 	if (o->user_given) {
 		pid_t parent = getppid();
 
@@ -197,6 +243,18 @@ static void set_process(const struct options *o)
 		if (getppid() != parent)
 			_exit(EXIT_SETUP);
 	}
+	proc_apply_caps(o->caps);
+}
+
+/* The command, as a process of its own when we are its PID namespace's
+ * init, or in place of us with --pid host.
+ */
+__attribute__((noreturn))
+static void start_command(const struct options *o)
+{
+	set_process(o);
+	crash_point("child-exec");
+	proc_exec(o->argv);
 }
 
 /**
@@ -217,7 +275,7 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 	enter_namespaces(ready_fd);
 	step("child: namespaces");
 	crash_point("child-namespaces");
-	setup_mounts();
+	setup_mounts(o);
 	step("child: mounts");
 	build_resolv(o, resolv, sizeof(resolv));
 	if (sethostname(o->hostname, strlen(o->hostname)))
@@ -236,9 +294,9 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 	crash_point("child-eth0");
 	if (hosts_build(o->hostname, conf.addr, hosts, sizeof(hosts)) < 0)
 		die("building /etc/hosts");
-	install_etc(resolv, hosts);
+	install_etc(resolv, hosts, o->hostname);
 	step("child: /etc files");
-	set_process(o);
-	crash_point("child-exec");
-	proc_exec(o->argv);
+	if (o->pid_host)
+		start_command(o);
+	init_run(o, start_command);
 }

@@ -3,6 +3,7 @@
 #ifndef NSRUN_CHILD_H
 #define NSRUN_CHILD_H
 
+#include <stdint.h>
 #include <netinet/in.h>
 
 #include "options.h"
@@ -13,11 +14,13 @@
  * @addr:	the sandbox's address
  * @gateway:	the bridge's address, its default gateway
  * @prefix:	the subnet's prefix length
+ * @mac:	eth0's MAC, which the port guard lets through
  */
 struct netconf {
 	struct in_addr addr;
 	struct in_addr gateway;
 	int prefix;
+	uint8_t mac[6];
 };
 
 void child_run(const struct options *o, int ready_fd, int conf_fd)

@@ -75,7 +75,8 @@ static void fill_record(struct record *r, const struct host *h,
 		r->ports[r->nports++] = o->ports[i];
 	r->more_ports = o->nports > RECORD_PORTS;
 	r->fw_compat = o->fw_compat;
-	r->net_admin = o->cap_net_admin;
+	r->caps = o->caps;
+	r->pid_host = o->pid_host;
 	snprintf(r->name, sizeof(r->name), "%s", o->name);
 	if (h->net)
 		snprintf(r->bridge, sizeof(r->bridge), "%s", h->br.name);
@@ -91,7 +92,8 @@ static void create_table(struct host *h, const struct options *o,
 				  .port = h->port, .addr = h->conf.addr,
 				  .subnet = h->br.net, .prefix = h->br.prefix,
 				  .ports = ports, .nports = o->nports,
-				  .net = h->net, .table = h->table };
+				  .net = h->net, .table = h->table,
+				  .mac = h->conf.mac };
 	uint8_t udata[RECORD_MAX];
 	struct record r;
 	size_t i;
@@ -146,13 +148,30 @@ static void note_namespaces(struct host *h, pid_t child)
 		die_err(-errno, "reading /proc/%d/ns/net", (int)child);
 }
 
+/* The host end is a bridge port, not an interface of the host's own: no
+ * address, no router advertisement may configure it. The guard drops
+ * IPv6 from the sandbox anyway; this keeps the port itself quiet.
+ */
+static void no_ipv6(const char *port)
+{
+	char path[96];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 port);
+	err = sysctl_ensure(path, "1");
+	if (err && err != -ENOENT)
+		die_err(err, "disabling IPv6 on %s", port);
+}
+
 static void create_veth(struct host *h, pid_t child)
 {
 	const char *name = h->port;
 	struct link_info li;
 	int err;
 
-	err = link_add_veth(&h->rt, name, h->br.ifindex, "eth0", child);
+	err = link_add_veth(&h->rt, name, h->br.ifindex, "eth0", child,
+			    h->br.mtu);
 	if (err)
 		die_nl(&h->rt, err, "creating veth %s", name);
 	err = link_get(&h->rt, name, &li);
@@ -165,6 +184,7 @@ static void create_veth(struct host *h, pid_t child)
 	err = link_set_port(&h->rt, li.ifindex);
 	if (err)
 		die_nl(&h->rt, err, "setting hairpin mode on %s", name);
+	no_ipv6(name);
 	step("created veth %s in %s", name, h->br.name);
 }
 
@@ -175,9 +195,11 @@ static void claim(struct host *h, const struct options *o, pid_t child)
 {
 	int lock = sandboxes_lock();
 
-	if (h->net)
+	if (h->net) {
 		h->conf.addr = sandboxes_choose_addr(&h->nft, o->name, &h->br,
 						     o->ip_given ? &o->ip : NULL);
+		sandboxes_mac(h->conf.addr, h->conf.mac);
+	}
 	crash_point("locked");
 	create_table(h, o, child);
 	crash_point("table");
@@ -203,11 +225,14 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 	h->fw_compat = o->fw_compat;
 	open_sockets(h);
 	if (h->net) {
-		setup_bridge(h, o);
-		crash_point("bridge");
+		/* Before the first change to the host: a port taken or an
+		 * address not the host's is refused with nothing changed.
+		 */
 		hostports_reserve(&h->ports, &h->nft, o->ports, o->port_specs,
 				  o->nports);
 		crash_point("ports");
+		setup_bridge(h, o);
+		crash_point("bridge");
 	}
 	wait_ready(ready_fd);
 	note_namespaces(h, child);

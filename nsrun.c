@@ -32,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,51 +47,13 @@
 #include "process.h"
 #include "ps.h"
 
-static pid_t child_pid;
-
-/* Signals sent to nsrun go to the command. Those the terminal sends to its
- * whole foreground process group (Ctrl-C, window size) reached the
- * command already: forwarding them again would deliver them twice.
- */
-static void forward(int sig, siginfo_t *info, void *ctx)
+/* A raw clone() with no new stack forks, into a new PID namespace. */
+static pid_t fork_into_pidns(int pid_host)
 {
-	(void)ctx;
-	if (info->si_code == SI_KERNEL)
-		return;
-	if (child_pid > 0)
-		kill(child_pid, sig);
-}
-
-static void forward_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				    SIGUSR1, SIGUSR2, SIGWINCH };
-	struct sigaction sa = { .sa_sigaction = forward,
-				.sa_flags = SA_SIGINFO | SA_RESTART };
-	size_t i;
-
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-/* Waits for the command and turns its end into nsrun's exit status.
- * Orphans of the command are ours to reap (we are a subreaper) while we
- * wait, so none stays a zombie.
- */
-static int wait_child(pid_t pid)
-{
-	int status;
-	pid_t done;
-
-	do {
-		done = waitpid(-1, &status, 0);
-		if (done < 0 && errno != EINTR)
-			die_err(-errno, "waiting for the command");
-	} while (done != pid);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	if (pid_host)
+		return fork();
+	return (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
+			      NULL, NULL);
 }
 
 static pid_t fork_child(const struct options *o, int *ready_fd, int *conf_fd)
@@ -100,13 +64,16 @@ static pid_t fork_child(const struct options *o, int *ready_fd, int *conf_fd)
 	if (pipe2(ready, O_CLOEXEC) || pipe2(conf, O_CLOEXEC))
 		die_err(-errno, "creating pipes");
 	fflush(NULL);
-	pid = fork();
+	pid = fork_into_pidns(o->pid_host);
 	if (pid < 0)
-		die_err(-errno, "fork");
+		die_err(-errno, "creating the sandbox's first process");
 	if (pid == 0) {
-		/* Die with nsrun; if it is already gone, do not run at all. */
+		/* Die with nsrun; if it is already gone, do not run at all.
+		 * In a new PID namespace the parent shows as pid 0: there an
+		 * nsrun gone this early shows as EOF on the pipe instead.
+		 */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
+		if (getppid() != (o->pid_host ? parent : 0))
 			_exit(EXIT_SETUP);
 		close(ready[0]);
 		close(conf[1]);
@@ -139,19 +106,22 @@ static int run(const struct options *o)
 {
 	struct host host = { .mnt_fd = -1, .net_fd = -1 };
 	int ready_fd, conf_fd, status;
+	pid_t child;
 
 	check_privileges();
 	launch_check_kernel();
 	step("parsed options");
-	/* Descendants the command leaves behind become our children, so we
-	 * know cheaply whether anything is left at the end.
+	/* Without a PID namespace, descendants the command leaves behind
+	 * become our children, so we know cheaply whether anything is left
+	 * at the end. With one, they are the sandbox init's, and die with it.
 	 */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	child_pid = fork_child(o, &ready_fd, &conf_fd);
+	if (o->pid_host)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	child = fork_child(o, &ready_fd, &conf_fd);
 	crash_point("forked");
-	launch_setup(&host, o, child_pid, ready_fd);
+	launch_setup(&host, o, child, ready_fd);
 	close(ready_fd);
-	forward_signals();
+	proc_forward_signals(child);
 	release_child(conf_fd, &host.conf);
 	step("released the command");
 	crash_point("released");
@@ -161,9 +131,10 @@ static int run(const struct options *o)
 				host.br.name);
 	}
 	/* host.nft stays open until we exit: it keeps the table alive. */
-	status = wait_child(child_pid);
+	status = proc_wait(child, o->pid_host);
 	step("command exited");
-	leftovers_end(&host.netns);
+	if (o->pid_host)
+		leftovers_end(&host.netns);
 	launch_teardown(&host);
 	step("finished");
 	return status;

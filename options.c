@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capset.h"
 #include "log.h"
 #include "options.h"
 
@@ -39,8 +40,12 @@ static const char usage_text[] =
 "  -u, --user USER[:GROUP]  run the command as USER\n"
 "  -w, --workdir DIR        working directory of the command\n"
 "      --net none           loopback only: no bridge, no NAT\n"
-"      --cap-add NET_ADMIN  let the command change its network (dropped\n"
-"                           by default)\n"
+"      --cap-add CAP        give the command capability CAP (repeatable;\n"
+"                           ALL for every one)\n"
+"      --cap-drop CAP       take capability CAP from the command\n"
+"                           (repeatable; ALL for every one)\n"
+"      --pid host           no PID namespace: the command sees the host's\n"
+"                           processes\n"
 "      --fw-compat          let the bridge through iptables' FORWARD chain\n"
 "                           while sandboxes with this flag run on it\n"
 "  -v, --verbose            print each step and its duration\n"
@@ -52,7 +57,8 @@ static const char usage_text[] =
 
 enum {
 	OPT_NAME = 256, OPT_BRIDGE, OPT_SUBNET, OPT_IP, OPT_DNS, OPT_NET,
-	OPT_CAP_ADD, OPT_FW_COMPAT, OPT_HELP, OPT_VERSION,
+	OPT_CAP_ADD, OPT_CAP_DROP, OPT_PID, OPT_FW_COMPAT, OPT_HELP,
+	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -68,6 +74,8 @@ static const struct option long_options[] = {
 	{ "workdir",  required_argument, NULL, 'w' },
 	{ "net",      required_argument, NULL, OPT_NET },
 	{ "cap-add",  required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "pid",      required_argument, NULL, OPT_PID },
 	{ "fw-compat", no_argument,      NULL, OPT_FW_COMPAT },
 	{ "verbose",  no_argument,       NULL, 'v' },
 	{ "help",     no_argument,       NULL, OPT_HELP },
@@ -190,6 +198,31 @@ static void set_word(const char **dst, const char *arg, const char *opt,
 	*dst = arg;
 }
 
+static uint64_t cap_arg(const char *opt, const char *arg)
+{
+	const char *why;
+	uint64_t mask;
+
+	if (capset_parse(arg, &mask, &why))
+		die("%s \"%s\": %s", opt, arg, why);
+	return mask;
+}
+
+/* docker run's rule: ALL in --cap-drop starts from nothing, ALL in
+ * --cap-add from everything; then the others are added and dropped.
+ */
+static uint64_t command_caps(const struct options *o)
+{
+	uint64_t base = capset_default();
+
+	if (o->cap_drop == CAPSET_ALL)
+		base = 0;
+	if (o->cap_add == CAPSET_ALL)
+		return o->cap_drop == CAPSET_ALL ? CAPSET_ALL :
+						   CAPSET_ALL & ~o->cap_drop;
+	return (base & ~o->cap_drop) | o->cap_add;
+}
+
 /* The options of the sandbox's network; 0 when @c is none of them. */
 static int set_net_option(struct options *o, int c, char *arg)
 {
@@ -253,10 +286,15 @@ static void set_option(struct options *o, int c, char *arg, int argc)
 		o->workdir = arg;
 		break;
 	case OPT_CAP_ADD:
-		if (strcmp(arg, "NET_ADMIN") && strcmp(arg, "CAP_NET_ADMIN"))
-			die("--cap-add \"%s\": only NET_ADMIN is supported",
-			    arg);
-		o->cap_net_admin = 1;
+		o->cap_add |= cap_arg("--cap-add", arg);
+		break;
+	case OPT_CAP_DROP:
+		o->cap_drop |= cap_arg("--cap-drop", arg);
+		break;
+	case OPT_PID:
+		if (strcmp(arg, "host"))
+			die("--pid \"%s\": only \"host\" is supported", arg);
+		o->pid_host = 1;
 		break;
 	case 'v':
 		o->verbose = 1;
@@ -316,6 +354,7 @@ static void check_options(struct options *o)
 		o->hostname = o->name;
 	if (!o->bridge)
 		o->bridge = DEFAULT_BRIDGE;
+	o->caps = command_caps(o);
 }
 
 /**

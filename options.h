@@ -4,6 +4,7 @@
 #define NSRUN_OPTIONS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <netinet/in.h>
 
@@ -42,7 +43,10 @@ struct options {
 	int user_given;
 	const char *workdir;
 	int net_none;
-	int cap_net_admin;	/* --cap-add NET_ADMIN: keep it */
+	uint64_t cap_add;	/* --cap-add, bit N for capability N */
+	uint64_t cap_drop;	/* --cap-drop */
+	uint64_t caps;		/* the command's set: default, added, dropped */
+	int pid_host;		/* --pid host: no PID namespace */
 	int fw_compat;		/* --fw-compat */
 	int verbose;
 	char **argv;		/* the command */

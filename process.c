@@ -6,10 +6,12 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -47,32 +49,81 @@ int proc_have_cap(int cap)
 	return !!(data[cap / 32].effective & (1u << (cap % 32)));
 }
 
-/**
- * proc_drop_net_admin() - drop CAP_NET_ADMIN for good, or exit 125
- *
- * The command must not undo its sandbox: without CAP_NET_ADMIN it cannot
- * change its addresses, routes or firewall. Dropping it from the bounding
- * set keeps it out of what any later exec (even of a setuid binary) can
- * gain; dropping it from the inheritable set keeps root's exec from
- * getting it back.
- */
-void proc_drop_net_admin(void)
+static void set_sets(struct __user_cap_data_struct d[2], uint64_t eff,
+		     uint64_t perm, uint64_t inh)
 {
-	struct __user_cap_data_struct data[2];
-	const unsigned int bit = 1u << (CAP_NET_ADMIN % 32);
-	int i = CAP_NET_ADMIN / 32, err;
+	int i;
 
-	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0))
-		die_err(-errno, "dropping CAP_NET_ADMIN");
-	err = cap_get(data);
+	for (i = 0; i < 2; i++) {
+		d[i].effective = (uint32_t)(eff >> (32 * i));
+		d[i].permitted = (uint32_t)(perm >> (32 * i));
+		d[i].inheritable = (uint32_t)(inh >> (32 * i));
+	}
+}
+
+static uint64_t permitted(const struct __user_cap_data_struct d[2])
+{
+	return d[0].permitted | (uint64_t)d[1].permitted << 32;
+}
+
+/**
+ * proc_limit_caps() - bound what this process and anything it execs can
+ *		       ever hold to @set, or exit 125
+ * @set:	capabilities kept, bit N for capability N
+ *
+ * Drops every other capability from the bounding set, so that no exec
+ * (of a setuid or file-capability binary either) can gain it, limits the
+ * inheritable set to @set and clears the ambient set. The effective and
+ * permitted sets are left for the identity change; proc_apply_caps()
+ * sets them afterwards.
+ */
+void proc_limit_caps(uint64_t set)
+{
+	struct __user_cap_data_struct d[2];
+	int cap, err;
+
+	/* Up to the kernel's last capability: it answers EINVAL past it. */
+	for (cap = 0; cap < 64; cap++) {
+		if (!(set & (UINT64_C(1) << cap)) &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno == EINVAL)
+			break;
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) &&
+	    errno != EINVAL)
+		die_err(-errno, "clearing the ambient capabilities");
+	err = cap_get(d);
+	if (!err) {
+		set_sets(d, (uint64_t)d[0].effective |
+				(uint64_t)d[1].effective << 32,
+			 permitted(d), set & permitted(d));
+		err = cap_set(d);
+	}
 	if (err)
-		die_err(err, "reading capabilities");
-	data[i].effective &= ~bit;
-	data[i].permitted &= ~bit;
-	data[i].inheritable &= ~bit;
-	err = cap_set(data);
+		die_err(err, "limiting capabilities");
+}
+
+/**
+ * proc_apply_caps() - make @set this process's capabilities, or exit 125
+ * @set:	as given to proc_limit_caps()
+ *
+ * Effective, permitted and inheritable become @set, as far as this
+ * process holds it: after a change to a uid other than 0 it holds none,
+ * and keeps none.
+ */
+void proc_apply_caps(uint64_t set)
+{
+	struct __user_cap_data_struct d[2];
+	uint64_t keep;
+	int err;
+
+	err = cap_get(d);
+	if (!err) {
+		keep = set & permitted(d);
+		set_sets(d, keep, keep, keep);
+		err = cap_set(d);
+	}
 	if (err)
-		die_err(err, "dropping CAP_NET_ADMIN");
+		die_err(err, "setting the command's capabilities");
 }
 
 /**
@@ -125,4 +176,63 @@ void proc_exec(char **argv)
 	err = errno;
 	log_line("%s: %s", argv[0], strerror(err));
 	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
+static pid_t relay_to;
+
+/* Signals sent to us go to @relay_to. Those the terminal sends to its
+ * whole foreground process group (Ctrl-C, window size) reached it
+ * already: relaying them again would deliver them twice.
+ */
+static void relay(int sig, siginfo_t *info, void *ctx)
+{
+	(void)ctx;
+	if (info->si_code == SI_KERNEL)
+		return;
+	if (relay_to > 0)
+		kill(relay_to, sig);
+}
+
+/**
+ * proc_forward_signals() - pass the signals a command's caller may send
+ *			    on to the command
+ * @pid:	where they go
+ *
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH.
+ */
+void proc_forward_signals(pid_t pid)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGUSR1, SIGUSR2, SIGWINCH };
+	struct sigaction sa = { .sa_sigaction = relay,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	size_t i;
+
+	relay_to = pid;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/**
+ * proc_wait() - wait for a child and turn its end into an exit status
+ * @pid:	the child
+ * @reap_all:	also reap any other child meanwhile (a subreaper's
+ *		orphans), so that none stays a zombie
+ *
+ * Return: its exit status, or 128+N when signal N ended it.
+ */
+int proc_wait(pid_t pid, int reap_all)
+{
+	int status;
+	pid_t done;
+
+	do {
+		done = waitpid(reap_all ? -1 : pid, &status, 0);
+		if (done < 0 && errno != EINTR)
+			die_err(-errno, "waiting for the command");
+	} while (done != pid);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }

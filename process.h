@@ -6,12 +6,16 @@
 #ifndef NSRUN_PROCESS_H
 #define NSRUN_PROCESS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 int proc_have_cap(int cap);
-void proc_drop_net_admin(void);
+void proc_limit_caps(uint64_t set);
+void proc_apply_caps(uint64_t set);
 int proc_open_ns(pid_t pid, const char *ns);
 int proc_enter_ns(pid_t pid, const char *ns, int type);
 void proc_exec(char **argv) __attribute__((noreturn));
+void proc_forward_signals(pid_t pid);
+int proc_wait(pid_t pid, int reap_all);
 
 #endif /* NSRUN_PROCESS_H */

@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -61,17 +62,32 @@ static void format_age(uint64_t start, char *buf, size_t size)
 		snprintf(buf, size, "%ud", (unsigned)(s / 86400));
 }
 
+/* One line per sandbox: control characters (a newline in a python3 -c
+ * script) show as '?', as ps(1) shows them; --json keeps them exact.
+ */
+static void one_line(const char *in, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < size; i++)
+		out[i] = (unsigned char)in[i] < 0x20 || in[i] == 0x7f ? '?' :
+									in[i];
+	out[i] = '\0';
+}
+
 static int print_text(const struct record *r, void *data)
 {
 	char addr[INET_ADDRSTRLEN], ports[512], age[16];
+	char command[sizeof(r->command)];
 
 	(void)data;
 	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
 	format_ports(r, ports, sizeof(ports));
 	format_age(r->start, age, sizeof(age));
+	one_line(r->command, command, sizeof(command));
 	printf("%-16s %-8d %-15s %-24s %-5s %s\n", r->name, (int)r->pid,
 	       r->addr.s_addr ? addr : "-", ports[0] ? ports : "-", age,
-	       r->command);
+	       command);
 	return 0;
 }
 
@@ -175,18 +191,41 @@ int cmd_ps(int argc, char **argv)
 	return 0;
 }
 
-static void enter(pid_t pid, const char *ns, int type)
+static void enter(const struct record *r, const char *ns, int type)
 {
-	int err = proc_enter_ns(pid, ns, type);
+	int err = proc_enter_ns(r->pid, ns, type);
 
+	/* The sandbox ended between reading its record and now. */
+	if (err == -ENOENT || err == -ESRCH)
+		die("exec: the sandbox \"%s\" has ended", r->name);
 	if (err)
-		die_err(err, "exec: entering /proc/%d/ns/%s", (int)pid, ns);
+		die_err(err, "exec: entering /proc/%d/ns/%s", (int)r->pid, ns);
+}
+
+/* In a PID namespace only our children are its members: run the command
+ * as one, and pass its signals and exit status on, as nsenter does.
+ */
+static void run_in_pidns(const struct record *r, char **argv)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_err(-errno, "exec: fork");
+	if (pid == 0) {
+		proc_limit_caps(r->caps);
+		proc_apply_caps(r->caps);
+		proc_exec(argv);
+	}
+	proc_forward_signals(pid);
+	exit(proc_wait(pid, 0));
 }
 
 /**
  * cmd_exec() - `nsrun exec NAME CMD...`: run CMD in a running sandbox's
- *		network, mount and UTS namespaces, as nsenter would, with
- *		CAP_NET_ADMIN only if the sandbox was launched with it
+ *		network, PID, mount and UTS namespaces, as nsenter would,
+ *		with the capabilities of the sandbox's command
  * @argc:	arguments after "nsrun"
  * @argv:	"exec", NAME, CMD...
  *
@@ -207,11 +246,15 @@ int cmd_exec(int argc, char **argv)
 	nl_close(&nft);
 	if (!found)
 		die("exec: no running sandbox named \"%s\"", argv[1]);
-	enter(r.pid, "uts", CLONE_NEWUTS);
-	enter(r.pid, "net", CLONE_NEWNET);
-	enter(r.pid, "mnt", CLONE_NEWNS);
+	enter(&r, "uts", CLONE_NEWUTS);
+	enter(&r, "net", CLONE_NEWNET);
+	if (!r.pid_host)
+		enter(&r, "pid", CLONE_NEWPID);
+	enter(&r, "mnt", CLONE_NEWNS);
 	/* The same rights as the sandbox's own command. */
-	if (!r.net_admin)
-		proc_drop_net_admin();
+	if (!r.pid_host)
+		run_in_pidns(&r, argv + 2);
+	proc_limit_caps(r.caps);
+	proc_apply_caps(r.caps);
 	proc_exec(argv + 2);
 }

@@ -22,8 +22,12 @@ enum {
 	REC_MORE_PORTS,	/* empty */
 	REC_COMMAND,	/* string */
 	REC_FW_COMPAT,	/* empty */
-	REC_NET_ADMIN,	/* empty */
+	REC_NET_ADMIN,	/* empty; older records: CAP_NET_ADMIN kept */
+	REC_CAPS,	/* be64: the command's capability set */
+	REC_PID_HOST,	/* empty: --pid host */
 };
+
+#define CAP_NET_ADMIN_BIT (UINT64_C(1) << 12)
 
 #define PORT_LEN 11
 
@@ -100,7 +104,7 @@ int record_encode(const struct record *r, uint8_t *buf, size_t size)
 {
 	struct writer w = { .buf = buf, .size = size };
 	uint32_t pid = htobe32((uint32_t)r->pid);
-	uint64_t start = htobe64(r->start);
+	uint64_t start = htobe64(r->start), caps = htobe64(r->caps);
 	size_t cmd;
 
 	if (put(&w, REC_NAME, r->name, strlen(r->name)) ||
@@ -108,7 +112,8 @@ int record_encode(const struct record *r, uint8_t *buf, size_t size)
 	    put(&w, REC_ADDR, &r->addr, 4) ||
 	    put(&w, REC_BRIDGE, r->bridge, strlen(r->bridge)) ||
 	    (r->fw_compat && put(&w, REC_FW_COMPAT, NULL, 0)) ||
-	    (r->net_admin && put(&w, REC_NET_ADMIN, NULL, 0)) ||
+	    put(&w, REC_CAPS, &caps, 8) ||
+	    (r->pid_host && put(&w, REC_PID_HOST, NULL, 0)) ||
 	    put_ports(&w, r))
 		return -ENOSPC;
 	if (w.len + 2 < size) {
@@ -173,7 +178,16 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
 		r->fw_compat = 1;
 		break;
 	case REC_NET_ADMIN:
-		r->net_admin = 1;
+		r->caps |= CAP_NET_ADMIN_BIT;
+		break;
+	case REC_CAPS:
+		if (len != 8)
+			return -EINVAL;
+		memcpy(&start, val, 8);
+		r->caps = be64toh(start);
+		break;
+	case REC_PID_HOST:
+		r->pid_host = 1;
 		break;
 	}
 	return 0;

@@ -28,7 +28,8 @@
  * @nports:	entries in @ports
  * @more_ports:	more ports were published than @ports holds
  * @fw_compat:	launched with --fw-compat
- * @net_admin:	launched with --cap-add NET_ADMIN
+ * @caps:	the command's capability set, bit N for capability N
+ * @pid_host:	launched with --pid host: no PID namespace
  * @command:	the command line, shortened to fit
  */
 struct record {
@@ -41,7 +42,8 @@ struct record {
 	size_t nports;
 	int more_ports;
 	int fw_compat;
-	int net_admin;
+	uint64_t caps;
+	int pid_host;
 	char command[RECORD_MAX];
 };
 

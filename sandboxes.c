@@ -165,9 +165,15 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void read_running(struct nl_sock *nft, struct running *u)
+static void read_running(struct nl_sock *nft, struct running *u,
+			 const struct bridge *br)
 {
+	struct record gw = { .addr = br->gateway };
 	int err = records_each(nft, collect, u);
+
+	/* The bridge's own address, whichever host of the subnet it is. */
+	if (!err)
+		err = collect(&gw, u);
 
 	if (err)
 		die_nl(nft, err, "reading the running sandboxes");
@@ -209,7 +215,8 @@ static void check_fixed(const struct running *u, const struct bridge *br,
 		die("--ip \"%s\": not a free host address of %s's subnet", buf,
 		    br->name);
 	for (i = 0; i < u->n; i++) {
-		if (u->addrs[i] == ntohl(addr.s_addr))
+		if (addr.s_addr != br->gateway.s_addr &&
+		    u->addrs[i] == ntohl(addr.s_addr))
 			die("--ip \"%s\": in use by a running sandbox", buf);
 	}
 }
@@ -233,7 +240,7 @@ struct in_addr sandboxes_choose_addr(struct nl_sock *nft, const char *name,
 	struct running u = { .name = name };
 	struct in_addr addr;
 
-	read_running(nft, &u);
+	read_running(nft, &u, br);
 	if (fixed) {
 		addr = *fixed;
 		check_fixed(&u, br, addr);
@@ -245,4 +252,21 @@ struct in_addr sandboxes_choose_addr(struct nl_sock *nft, const char *name,
 	}
 	free(u.addrs);
 	return addr;
+}
+
+/**
+ * sandboxes_mac() - the MAC of the sandbox at @addr
+ * @addr:	its address
+ * @mac:	ETH_ALEN bytes, filled with 02:6e and the address
+ *
+ * Locally administered and unicast (IEEE 802: bit 1 of the first byte
+ * set, bit 0 clear), and a function of the address, as docker makes it:
+ * a new sandbox on an address another just gave up has that one's MAC,
+ * so neighbours that knew the old one reach it at once.
+ */
+void sandboxes_mac(struct in_addr addr, uint8_t *mac)
+{
+	mac[0] = 0x02;
+	mac[1] = 0x6e;
+	memcpy(mac + 2, &addr.s_addr, 4);
 }

@@ -6,6 +6,7 @@
 #ifndef NSRUN_SANDBOXES_H
 #define NSRUN_SANDBOXES_H
 
+#include <stdint.h>
 #include <netinet/in.h>
 
 #include "bridge.h"
@@ -27,5 +28,7 @@ void sandboxes_unlock(int lock);
 struct in_addr sandboxes_choose_addr(struct nl_sock *nft, const char *name,
 				     const struct bridge *br,
 				     const struct in_addr *fixed);
+
+void sandboxes_mac(struct in_addr addr, uint8_t *mac);
 
 #endif /* NSRUN_SANDBOXES_H */

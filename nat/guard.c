@@ -8,9 +8,14 @@
  *		flags owner
  *		chain port-guard { type filter hook ingress device "nsrv42"
  *				   priority 0;
+ *			ether saddr != 02:6e:0a:58:00:02 drop
+ *			arp saddr ether != 02:6e:0a:58:00:02 drop
+ *			meta protocol ip6 drop
  *			meta protocol ip ip saddr != 10.88.0.2 drop
  *			meta protocol arp arp saddr ip != 10.88.0.2 drop
- *			meta protocol ip ip daddr 127.0.0.0/8 drop }
+ *			meta protocol ip ip daddr 127.0.0.0/8 drop
+ *			udp sport 67 drop
+ *			icmp type redirect drop }
  *	}
  */
 #include <arpa/inet.h>
@@ -25,18 +30,18 @@
 
 #define CHAIN_PORT	"port-guard"
 
+static void match_protocol(struct nat_batch *b, uint16_t ethertype);
+
 /* meta protocol ip|arp <ip|arp> saddr|daddr [!=] NET/PREFIX drop */
 static void add_port_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 			  uint16_t ethertype, uint32_t op, uint32_t offset,
 			  struct in_addr net, int prefix, const struct text *t)
 {
-	uint16_t proto = htons(ethertype);
 	struct nlattr *exprs;
 
 	exprs = rule_start(b, sb->table, CHAIN_PORT);
 	/* meta protocol ip|arp */
-	expr_meta(b, NFT_META_PROTOCOL, NFT_REG_1);
-	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &proto, sizeof(proto));
+	match_protocol(b, ethertype);
 	/* ip saddr|daddr, arp saddr ip: [!=] NET/PREFIX */
 	rule_match_prefix(b, op, offset, net, prefix);
 	/* drop */
@@ -44,22 +49,109 @@ static void add_port_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 	rule_end(b, exprs, t);
 }
 
+/* meta protocol P: the ethertype, network order */
+static void match_protocol(struct nat_batch *b, uint16_t ethertype)
+{
+	uint16_t proto = htons(ethertype);
+
+	expr_meta(b, NFT_META_PROTOCOL, NFT_REG_1);
+	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &proto, sizeof(proto));
+}
+
+/* BASE-header bytes at OFFSET != MAC: ether saddr, arp saddr ether */
+static void add_mac_rule(struct nat_batch *b, const struct nat_sandbox *sb,
+			 uint32_t base, uint32_t offset, const char *what)
+{
+	struct text t = { .len = 0 };
+	struct nlattr *exprs;
+
+	rule_say(&t, "nsrun %s: drop %s from %s not sent by its MAC", sb->name,
+		 what, sb->port);
+	exprs = rule_start(b, sb->table, CHAIN_PORT);
+	if (base == NFT_PAYLOAD_NETWORK_HEADER)
+		match_protocol(b, ETH_P_ARP);
+	expr_payload(b, base, offset, ETH_ALEN, NFT_REG_1);
+	expr_cmp(b, NFT_CMP_NEQ, NFT_REG_1, sb->mac, ETH_ALEN);
+	expr_verdict(b, NF_DROP);
+	rule_end(b, exprs, &t);
+}
+
+/* meta protocol ip6 drop: the sandbox has no IPv6, so nothing of IPv6
+ * (router advertisements, neighbour discovery, forged sources) leaves it.
+ */
+static void add_no_ipv6_rule(struct nat_batch *b,
+			     const struct nat_sandbox *sb)
+{
+	struct text t = { .len = 0 };
+	struct nlattr *exprs;
+
+	rule_say(&t, "nsrun %s: drop ip6 from %s", sb->name, sb->port);
+	exprs = rule_start(b, sb->table, CHAIN_PORT);
+	match_protocol(b, ETH_P_IPV6);
+	expr_verdict(b, NF_DROP);
+	rule_end(b, exprs, &t);
+}
+
+/* meta protocol ip meta l4proto P th|icmp BYTES == VALUE drop: a DHCP
+ * server's replies (udp sport 67), ICMP redirects (icmp type 5)
+ */
+static void add_l4_rule(struct nat_batch *b, const struct nat_sandbox *sb,
+			uint8_t l4proto, const void *value, uint32_t len,
+			const char *what)
+{
+	struct text t = { .len = 0 };
+	struct nlattr *exprs;
+
+	rule_say(&t, "nsrun %s: drop %s from %s", sb->name, what, sb->port);
+	exprs = rule_start(b, sb->table, CHAIN_PORT);
+	match_protocol(b, ETH_P_IP);
+	expr_meta(b, NFT_META_L4PROTO, NFT_REG_1);
+	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &l4proto, sizeof(l4proto));
+	/* the source port (udp) or the type (icmp) opens the header */
+	expr_payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, 0, len, NFT_REG_1);
+	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, value, len);
+	expr_verdict(b, NF_DROP);
+	rule_end(b, exprs, &t);
+}
+
+static void add_addr_rules(struct nat_batch *b, const struct nat_sandbox *sb)
+{
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	struct text t = { .len = 0 };
+	char a[INET_ADDRSTRLEN];
+
+	rule_ntop(sb->addr, a);
+	rule_say(&t, "nsrun %s: drop ip from %s not sent by %s", sb->name,
+		 sb->port, a);
+	add_port_rule(b, sb, ETH_P_IP, NFT_CMP_NEQ, IP_SADDR, sb->addr, 32,
+		      &t);
+	t.len = 0;
+	rule_say(&t, "nsrun %s: drop arp from %s not sent by %s", sb->name,
+		 sb->port, a);
+	add_port_rule(b, sb, ETH_P_ARP, NFT_CMP_NEQ, ARP_SPA, sb->addr, 32,
+		      &t);
+	t.len = 0;
+	rule_say(&t, "nsrun %s: drop %s to host loopback", sb->name, sb->port);
+	add_port_rule(b, sb, ETH_P_IP, NFT_CMP_EQ, IP_DADDR, lo, 8, &t);
+}
+
 /**
  * nat_guard_add() - the sandbox's port guard: table netdev NAME
  * @b:		batch, building for family ip; left so
  * @sb:		the sandbox
  *
- * What the sandbox sends, checked as it enters the
- * host. The sandbox holds CAP_NET_RAW and could forge any source, so
- * IPv4 and ARP must carry its own address. And nothing it sends may be
- * addressed to 127.0.0.0/8: route_localnet on the bridge (for publishing
- * on 127.0.0.1) would otherwise open the host's loopback services to it.
+ * What the sandbox sends is checked as it enters the host. The sandbox
+ * holds CAP_NET_RAW and could forge anything, so every frame must carry
+ * its MAC, IPv4 and ARP its own address, and IPv6 (which it does not
+ * have) nothing at all. It may not act as a DHCP server or send ICMP
+ * redirects. And nothing it sends may be addressed to 127.0.0.0/8:
+ * route_localnet on the bridge (for publishing on 127.0.0.1) would
+ * otherwise open the host's loopback services to it.
  */
 void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb)
 {
-	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
-	struct text t = { .len = 0 };
-	char a[INET_ADDRSTRLEN];
+	const uint16_t dhcp_server = htons(67);
+	const uint8_t redirect = 5;
 
 	b->family = NFPROTO_NETDEV;
 	nat_add_table(b, sb);
@@ -68,18 +160,14 @@ void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb)
 	 */
 	rule_chain(b, sb->table, CHAIN_PORT, "filter", NF_NETDEV_INGRESS, 0,
 		   sb->port);
-	rule_ntop(sb->addr, a);
-	rule_say(&t, "nsrun %s: drop ip from %s not sent by %s", sb->name,
-	    sb->port, a);
-	add_port_rule(b, sb, ETH_P_IP, NFT_CMP_NEQ, IP_SADDR, sb->addr, 32,
-		      &t);
-	t.len = 0;
-	rule_say(&t, "nsrun %s: drop arp from %s not sent by %s", sb->name,
-	    sb->port, a);
-	add_port_rule(b, sb, ETH_P_ARP, NFT_CMP_NEQ, ARP_SPA, sb->addr, 32,
-		      &t);
-	t.len = 0;
-	rule_say(&t, "nsrun %s: drop %s to host loopback", sb->name, sb->port);
-	add_port_rule(b, sb, ETH_P_IP, NFT_CMP_EQ, IP_DADDR, lo, 8, &t);
+	/* ether saddr != MAC drop; arp saddr ether != MAC drop */
+	add_mac_rule(b, sb, NFT_PAYLOAD_LL_HEADER, ETH_ALEN, "frames");
+	add_mac_rule(b, sb, NFT_PAYLOAD_NETWORK_HEADER, ARP_SHA, "arp");
+	add_no_ipv6_rule(b, sb);
+	add_addr_rules(b, sb);
+	add_l4_rule(b, sb, IPPROTO_UDP, &dhcp_server, sizeof(dhcp_server),
+		    "dhcp server replies");
+	add_l4_rule(b, sb, IPPROTO_ICMP, &redirect, sizeof(redirect),
+		    "icmp redirects");
 	b->family = NFPROTO_IPV4;
 }

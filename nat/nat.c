@@ -77,6 +77,7 @@
 
 
 #define CHAIN_POST	"postrouting"
+#define CHAIN_FWD	"forward"
 
 static int check_port(const struct nat_port *p)
 {
@@ -118,7 +119,7 @@ static int check(const struct nat_sandbox *sb)
 	    strlen(sb->bridge) >= IFNAMSIZ || !sb->port || !*sb->port ||
 	    strlen(sb->port) >= IFNAMSIZ)
 		return -EINVAL;
-	if (sb->prefix < 8 || sb->prefix > 30)
+	if (sb->prefix < 8 || sb->prefix > 30 || !sb->mac)
 		return -EINVAL;
 	if (sb->nports && !sb->ports)
 		return -EINVAL;
@@ -156,6 +157,42 @@ static void add_chains(struct nat_batch *b, const struct nat_sandbox *sb)
 	}
 	rule_chain(b, sb->table, CHAIN_POST, "nat", NF_INET_POST_ROUTING, 100,
 		   NULL);
+	rule_chain(b, sb->table, CHAIN_FWD, "filter", NF_INET_FORWARD, 0,
+		   NULL);
+}
+
+/* iifname != "BRIDGE" oifname "BRIDGE" ip daddr ADDR
+ * ct state != established,related ct status != dnat drop: what another
+ * interface forwards to the sandbox must be for a published port or
+ * belong to a connection the sandbox opened. Sandboxes on the bridge are
+ * bridged to each other, and the host's own packets are not forwarded.
+ */
+static void add_inbound_rule(struct nat_batch *b,
+			     const struct nat_sandbox *sb)
+{
+	uint32_t est = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
+		       NF_CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t dnat = IPS_DST_NAT, zero = 0;
+	struct text t = { .len = 0 };
+	char addr[INET_ADDRSTRLEN];
+	struct nlattr *exprs;
+
+	rule_say(&t, "nsrun %s: drop what is forwarded to %s unasked",
+		 sb->name, rule_ntop(sb->addr, addr));
+	exprs = rule_start(b, sb->table, CHAIN_FWD);
+	rule_match_prefix(b, NFT_CMP_EQ, IP_DADDR, sb->addr, 32);
+	rule_match_ifname(b, NFT_META_OIFNAME, NFT_CMP_EQ, sb->bridge);
+	rule_match_ifname(b, NFT_META_IIFNAME, NFT_CMP_NEQ, sb->bridge);
+	/* ct state != established,related */
+	expr_ct(b, NFT_CT_STATE, NFT_REG_1);
+	expr_bitwise(b, NFT_REG_1, &est, &zero, sizeof(est));
+	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &zero, sizeof(zero));
+	/* ct status != dnat */
+	expr_ct(b, NFT_CT_STATUS, NFT_REG_1);
+	expr_bitwise(b, NFT_REG_1, &dnat, &zero, sizeof(dnat));
+	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &zero, sizeof(zero));
+	expr_verdict(b, NF_DROP);
+	rule_end(b, exprs, &t);
 }
 
 /* --- source NAT and the loopback guard */
@@ -235,6 +272,7 @@ static void add_net(struct nat_batch *b, const struct nat_sandbox *sb)
 {
 	add_chains(b, sb);
 	nat_ports_add(b, sb);
+	add_inbound_rule(b, sb);
 	add_masq_rule(b, sb);
 	if (sb->nports) {
 		add_hairpin_rule(b, sb);

@@ -52,6 +52,8 @@ struct nat_port {
  * @userdata:	table userdata (the sandbox record), at most 256 bytes
  * @userdata_len: bytes in @userdata
  * @net:	false for --net none: the table carries only the record
+ * @mac:	the sandbox's MAC (ETH_ALEN bytes), the only source its port
+ *		may send from
  */
 struct nat_sandbox {
 	const char *table;
@@ -66,6 +68,7 @@ struct nat_sandbox {
 	const void *userdata;
 	size_t userdata_len;
 	int net;
+	const uint8_t *mac;
 };
 
 ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,

@@ -22,6 +22,7 @@
 /* ARP for IPv4 over Ethernet: the sender's IP follows htype, ptype, hlen,
  * plen, oper (8 bytes) and the sender's MAC (6), RFC 826.
  */
+#define ARP_SHA		8
 #define ARP_SPA		14
 
 /* A rule comment: libnftnl's TLV { u8 type 0, u8 len, text NUL } must fit

@@ -99,12 +99,15 @@ struct nlmsghdr *link_build_bridge(void *buf, const char *name,
 /* VETH_INFO_PEER: the peer's own struct ifinfomsg comes first, raw and
  * zeroed (so the peer stays down), then its attributes (drivers/net/veth.c).
  */
-static void put_peer(struct nlmsghdr *nlh, const char *peer, pid_t peer_pid)
+static void put_peer(struct nlmsghdr *nlh, const char *peer, pid_t peer_pid,
+		     unsigned int mtu)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	if (peer_pid)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
 	mnl_attr_nest_end(nlh, nest);
@@ -118,12 +121,14 @@ static void put_peer(struct nlmsghdr *nlh, const char *peer, pid_t peer_pid)
  * @peer:	name of the other end, e.g. "eth0"
  * @peer_pid:	the other end is created, down, in this process's network
  *		namespace; 0 keeps it in the namespace of the socket
+ * @mtu:	MTU of both ends (the bridge's), 0 for the kernel's default
  *
  * Return: the message, or NULL when a name is empty or too long or
  * @master or @peer_pid is negative.
  */
 struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
-				 const char *peer, pid_t peer_pid)
+				 const char *peer, pid_t peer_pid,
+				 unsigned int mtu)
 {
 	struct nlattr *info, *data;
 	struct nlmsghdr *nlh;
@@ -136,10 +141,12 @@ struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (master)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	put_peer(nlh, peer, peer_pid);
+	put_peer(nlh, peer, peer_pid, mtu);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	return nlh;
@@ -218,18 +225,19 @@ int link_add_bridge(struct nl_sock *s, const char *name, const uint8_t *mac)
  * @master:	bridge ifindex, 0 for none
  * @peer:	name of the other end inside @peer_pid's network namespace
  * @peer_pid:	process whose network namespace gets the peer (0: this one)
+ * @mtu:	MTU of both ends, 0 for the kernel's default
  *
  * Return: 0, -EEXIST when either name is taken in its namespace, -ESRCH
  * when @peer_pid does not exist, -EINVAL for bad arguments, or another
  * -errno.
  */
 int link_add_veth(struct nl_sock *s, const char *name, int master,
-		  const char *peer, pid_t peer_pid)
+		  const char *peer, pid_t peer_pid, unsigned int mtu)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
 	return send_built(s, link_build_veth(buf, name, master, peer,
-					     peer_pid));
+					     peer_pid, mtu));
 }
 
 /**
@@ -270,6 +278,40 @@ int link_set_up(struct nl_sock *s, int ifindex)
 }
 
 /**
+ * link_build_up_mac() - build the request that sets a link's MAC and up
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @ifindex:	the link
+ * @mac:	ETH_ALEN bytes
+ *
+ * The kernel changes the address before the flags, in one request.
+ *
+ * Return: the message, or NULL when @ifindex is not positive.
+ */
+struct nlmsghdr *link_build_up_mac(void *buf, int ifindex, const uint8_t *mac)
+{
+	struct nlmsghdr *nlh = link_build_up(buf, ifindex);
+
+	if (nlh)
+		mnl_attr_put(nlh, IFLA_ADDRESS, ETH_ALEN, mac);
+	return nlh;
+}
+
+/**
+ * link_set_up_mac() - set a link's MAC and IFF_UP
+ * @s:		rtnetlink socket
+ * @ifindex:	the link
+ * @mac:	ETH_ALEN bytes
+ *
+ * Return: 0 or -errno.
+ */
+int link_set_up_mac(struct nl_sock *s, int ifindex, const uint8_t *mac)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return send_built(s, link_build_up_mac(buf, ifindex, mac));
+}
+
+/**
  * link_set_port() - turn hairpin mode on for a bridge port
  * @s:		rtnetlink socket
  * @ifindex:	the port, already enslaved to a bridge
@@ -303,6 +345,11 @@ static int linkinfo_attr(const struct nlattr *attr, void *data)
 
 static int link_attr(const struct nlattr *attr, void *data)
 {
+	struct link_info *info = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_MTU &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		info->mtu = mnl_attr_get_u32(attr);
 	if (mnl_attr_get_type(attr) == IFLA_LINKINFO &&
 	    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
 		mnl_attr_parse_nested(attr, linkinfo_attr, data);

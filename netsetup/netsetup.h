@@ -22,14 +22,17 @@
 struct nlmsghdr *link_build_bridge(void *buf, const char *name,
 				   const uint8_t *mac);
 struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
-				 const char *peer, pid_t peer_pid);
+				 const char *peer, pid_t peer_pid,
+				 unsigned int mtu);
 struct nlmsghdr *link_build_up(void *buf, int ifindex);
+struct nlmsghdr *link_build_up_mac(void *buf, int ifindex, const uint8_t *mac);
 struct nlmsghdr *link_build_port(void *buf, int ifindex);
 
 int link_add_bridge(struct nl_sock *s, const char *name, const uint8_t *mac);
 int link_add_veth(struct nl_sock *s, const char *name, int master,
-		  const char *peer, pid_t peer_pid);
+		  const char *peer, pid_t peer_pid, unsigned int mtu);
 int link_set_up(struct nl_sock *s, int ifindex);
+int link_set_up_mac(struct nl_sock *s, int ifindex, const uint8_t *mac);
 int link_set_down(struct nl_sock *s, int ifindex);
 int link_set_port(struct nl_sock *s, int ifindex);
 
@@ -38,9 +41,11 @@ int link_set_port(struct nl_sock *s, int ifindex);
  * @ifindex:	interface index
  * @kind:	IFLA_INFO_KIND ("bridge", "veth", ...), "" when none
  * @up:		IFF_UP is set
+ * @mtu:	IFLA_MTU
  */
 struct link_info {
 	int ifindex;
+	unsigned int mtu;
 	char kind[16];
 	int up;
 };

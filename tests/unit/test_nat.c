@@ -38,6 +38,8 @@ static struct nat_port ports[] = {
 	{ IPPROTO_UDP, { 0 }, 5353, 53, 2 },
 };
 
+static const uint8_t mac[6] = { 0x02, 0x6e, 10, 88, 0, 2 };
+
 static struct nat_sandbox sample(void)
 {
 	struct nat_sandbox sb = {
@@ -51,6 +53,7 @@ static struct nat_sandbox sample(void)
 		.userdata = record,
 		.userdata_len = sizeof(record),
 		.net = 1,
+		.mac = mac,
 	};
 
 	ports[1].host_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -80,19 +83,19 @@ static void check_framing(const struct batch *b)
 			break;
 	CHECK(i == b->n, "sequence numbers %d.. consecutive, all requests",
 	      FIRST_SEQ);
-	/* The ip table and its objects, then the netdev table's five. */
-	for (i = 1; i < b->n - 6; i++) {
+	/* The ip table and its objects, then the netdev table's ten. */
+	for (i = 1; i < b->n - 11; i++) {
 		nfg = mnl_nlmsg_get_payload(b->msg[i]);
 		if (nfg->nfgen_family != NFPROTO_IPV4 || nfg->res_id)
 			break;
 	}
-	CHECK(i == b->n - 6, "the ip table's messages are family ip");
+	CHECK(i == b->n - 11, "the ip table's messages are family ip");
 	for (; i < b->n - 1; i++) {
 		nfg = mnl_nlmsg_get_payload(b->msg[i]);
 		if (nfg->nfgen_family != NFPROTO_NETDEV || nfg->res_id)
 			break;
 	}
-	CHECK(i == b->n - 1, "the last five are family netdev");
+	CHECK(i == b->n - 1, "the last ten are family netdev");
 }
 
 static void check_table(const struct batch *b)
@@ -152,7 +155,9 @@ static bool port_chain_device(const struct batch *b, const char *dev)
 
 static void check_chains(const struct batch *b)
 {
-	CHECK(count_type(b, NFT_MSG_NEWCHAIN) == 4, "four chains");
+	CHECK(count_type(b, NFT_MSG_NEWCHAIN) == 5, "five chains");
+	CHECK(has_chain(b, "forward", NF_INET_FORWARD, 0, "filter"),
+	      "forward: filter, hook forward, priority 0");
 	CHECK(has_chain(b, "port-guard", NF_NETDEV_INGRESS, 0, "filter"),
 	      "port-guard: filter, netdev ingress, priority 0");
 	CHECK(has_chain(b, "prerouting", NF_INET_PRE_ROUTING, -100, "nat"),
@@ -271,30 +276,71 @@ static void check_comments(const struct batch *b)
 		else
 			printf("# bad comment in %s\n", r.chain);
 	}
-	CHECK(n == 9 && ok == n, "9 rules, each with a comment \"nsrun web:\"");
+	CHECK(n == 15 && ok == n,
+	      "15 rules, each with a comment \"nsrun web:\"");
 }
 
-/* The port guard: iifname PORT, ether type, source != ADDR, drop. */
+/* The port guard: the MAC of every frame and of ARP, no IPv6, then IPv4
+ * and ARP sources, loopback, DHCP server replies, ICMP redirects.
+ */
 static void check_port_guard(const struct batch *b)
 {
 	static const uint8_t addr[4] = { 10, 88, 0, 2 };
 	static const uint16_t types[2] = { 0x0800, 0x0806 };
 	static const uint32_t offsets[2] = { 12, 14 };
-	uint16_t type;
-	struct rule r[2];
+	uint16_t type, ip6 = htons(0x86dd), bootps = htons(67);
+	struct rule r[8];
 	int i, n, ok = 0;
 
-	n = rules_in(b, "port-guard", r, 2);
-	for (i = 0; i < n; i++) {
+	n = rules_in(b, "port-guard", r, 8);
+	CHECK(n == 8, "port guard: 8 rules (%d)", n);
+	if (n != 8)
+		return;
+	CHECK(NAMES(r[0], "payload cmp immediate") &&
+	      be32(r[0].data[0].tb[NFTA_PAYLOAD_BASE]) == NFT_PAYLOAD_LL_HEADER &&
+	      be32(r[0].data[0].tb[NFTA_PAYLOAD_OFFSET]) == 6 &&
+	      be32(r[0].data[1].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+	      value_is(r[0].data[1].tb[NFTA_CMP_DATA], mac, 6),
+	      "port guard: ether saddr != 02:6e:0a:58:00:02 drop");
+	CHECK(NAMES(r[1], "meta cmp payload cmp immediate") &&
+	      be32(r[1].data[2].tb[NFTA_PAYLOAD_OFFSET]) == 8 &&
+	      value_is(r[1].data[3].tb[NFTA_CMP_DATA], mac, 6),
+	      "port guard: arp saddr ether != MAC drop");
+	CHECK(NAMES(r[2], "meta cmp immediate") &&
+	      value_is(r[2].data[1].tb[NFTA_CMP_DATA], &ip6, 2),
+	      "port guard: meta protocol ip6 drop");
+	for (i = 0; i < 2; i++) {
 		type = htons(types[i]);
-		ok += NAMES(r[i], "meta cmp payload cmp immediate") &&
-		      value_is(r[i].data[1].tb[NFTA_CMP_DATA], &type, 2) &&
-		      be32(r[i].data[2].tb[NFTA_PAYLOAD_OFFSET]) == offsets[i] &&
-		      be32(r[i].data[3].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
-		      value_is(r[i].data[3].tb[NFTA_CMP_DATA], addr, 4);
+		ok += NAMES(r[3 + i], "meta cmp payload cmp immediate") &&
+		      value_is(r[3 + i].data[1].tb[NFTA_CMP_DATA], &type, 2) &&
+		      be32(r[3 + i].data[2].tb[NFTA_PAYLOAD_OFFSET]) ==
+			      offsets[i] &&
+		      be32(r[3 + i].data[3].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+		      value_is(r[3 + i].data[3].tb[NFTA_CMP_DATA], addr, 4);
 	}
-	CHECK(n == 2 && ok == 2,
-	      "port guard: ip and arp not from 10.88.0.2 dropped");
+	CHECK(ok == 2, "port guard: ip and arp not from 10.88.0.2 dropped");
+	CHECK(NAMES(r[6], "meta cmp meta cmp payload cmp immediate") &&
+	      value_is(r[6].data[5].tb[NFTA_CMP_DATA], &bootps, 2),
+	      "port guard: udp sport 67 drop");
+	CHECK(NAMES(r[7], "meta cmp meta cmp payload cmp immediate") &&
+	      value_is(r[7].data[5].tb[NFTA_CMP_DATA], "\x05", 1),
+	      "port guard: icmp type redirect drop");
+}
+
+/* iifname != BRIDGE oifname BRIDGE ip daddr ADDR, not established or
+ * related, not DNATed: drop.
+ */
+static void check_forward(const struct batch *b)
+{
+	struct rule r[2];
+	int n = rules_in(b, "forward", r, 2);
+
+	CHECK(n == 1 && NAMES(r[0], "payload cmp meta cmp meta cmp ct bitwise "
+			      "cmp ct bitwise cmp immediate") &&
+	      be32(r[0].data[5].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+	      be32(r[0].data[6].tb[NFTA_CT_KEY]) == NFT_CT_STATE &&
+	      be32(r[0].data[9].tb[NFTA_CT_KEY]) == NFT_CT_STATUS,
+	      "forward: unasked traffic from other interfaces to ADDR dropped");
 }
 
 static void check_dnat(const struct batch *b)
@@ -356,7 +402,7 @@ static void check_postrouting(const struct batch *b)
 {
 	static const char ifname[16] = "nsrun0";
 	uint32_t dnat = IPS_DST_NAT;
-	struct rule r[4];
+	struct rule r[8];
 	int n;
 
 	n = rules_in(b, "postrouting", r, 4);
@@ -379,11 +425,11 @@ static void check_postrouting(const struct batch *b)
 	      value_is(r[2].data[1].tb[NFTA_CMP_DATA], "\x7f", 1),
 	      "ip saddr 127.0.0.0/8 ip daddr ADDR oifname masquerade");
 
-	n = rules_in(b, "port-guard", r, 4);
-	CHECK(n == 3 && NAMES(r[2], "meta cmp payload cmp immediate") &&
-	      be32(r[2].data[0].tb[NFTA_META_KEY]) == NFT_META_PROTOCOL &&
-	      be32(r[2].data[2].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
-	      value_is(r[2].data[3].tb[NFTA_CMP_DATA], "\x7f", 1),
+	n = rules_in(b, "port-guard", r, 8);
+	CHECK(n == 8 && NAMES(r[5], "meta cmp payload cmp immediate") &&
+	      be32(r[5].data[0].tb[NFTA_META_KEY]) == NFT_META_PROTOCOL &&
+	      be32(r[5].data[2].tb[NFTA_PAYLOAD_OFFSET]) == 16 &&
+	      value_is(r[5].data[3].tb[NFTA_CMP_DATA], "\x7f", 1),
 	      "port guard: ip daddr 127.0.0.0/8 drop");
 }
 
@@ -397,7 +443,7 @@ static void test_sample(void)
 	if (len <= 0)
 		return;
 	b = split(buf, len);
-	CHECK(b.n == 21, "21 messages (%d)", b.n);
+	CHECK(b.n == 28, "28 messages (%d)", b.n);
 	check_framing(&b);
 	check_table(&b);
 	check_chains(&b);
@@ -405,6 +451,7 @@ static void test_sample(void)
 	check_comments(&b);
 	check_dnat(&b);
 	check_port_guard(&b);
+	check_forward(&b);
 	check_postrouting(&b);
 }
 
@@ -439,9 +486,9 @@ static void test_no_ports(void)
 	}
 	b = split(buf, len);
 	CHECK(count_type(&b, NFT_MSG_NEWSET) == 0 &&
-	      count_type(&b, NFT_MSG_NEWCHAIN) == 2 &&
-	      count_type(&b, NFT_MSG_NEWRULE) == 4,
-	      "no ports: masquerade, loopback guard and the port guard only");
+	      count_type(&b, NFT_MSG_NEWCHAIN) == 3 &&
+	      count_type(&b, NFT_MSG_NEWRULE) == 10,
+	      "no ports: masquerade, the forward drop and the port guard only");
 }
 
 static void test_prefix20(void)

@@ -149,9 +149,9 @@ static void test_bad_names(void *buf)
 	      "bridge: 16-byte name refused (IFNAMSIZ)");
 	CHECK(link_build_bridge(buf, "0123456789abcde", mac) != NULL,
 	      "bridge: 15-byte name accepted");
-	CHECK(link_build_veth(buf, "vh1", 3, "0123456789abcdef", 42) == NULL,
+	CHECK(link_build_veth(buf, "vh1", 3, "0123456789abcdef", 42, 0) == NULL,
 	      "veth: 16-byte peer name refused");
-	CHECK(link_build_veth(buf, "vh1", -1, "eth0", 42) == NULL,
+	CHECK(link_build_veth(buf, "vh1", -1, "eth0", 42, 0) == NULL,
 	      "veth: negative master refused");
 	CHECK(link_build_up(buf, 0) == NULL && link_build_port(buf, -2) == NULL,
 	      "up/port: ifindex <= 0 refused");
@@ -188,7 +188,7 @@ static void check_peer(const struct nlattr *peer, pid_t pid)
 
 static void test_veth(void *buf)
 {
-	struct nlmsghdr *nlh = link_build_veth(buf, "vh1234", 7, "eth0", 4242);
+	struct nlmsghdr *nlh = link_build_veth(buf, "vh1234", 7, "eth0", 4242, 0);
 	struct attrs top, info, data;
 
 	CHECK(msg_ok(nlh, RTM_NEWLINK, CREATE),
@@ -209,7 +209,7 @@ static void test_veth(void *buf)
 	      "veth: IFLA_INFO_DATA { VETH_INFO_PEER }");
 	check_peer(data.tb[VETH_INFO_PEER], 4242);
 
-	nlh = link_build_veth(buf, "vh1", 0, "eth0", 4242);
+	nlh = link_build_veth(buf, "vh1", 0, "eth0", 4242, 0);
 	CHECK(nlh && parse_msg(nlh, sizeof(struct ifinfomsg), &top) == 0 &&
 	      !top.tb[IFLA_MASTER],
 	      "veth: master 0 sends no IFLA_MASTER");

@@ -38,7 +38,8 @@ static void test_roundtrip(void)
 	inet_pton(AF_INET, "127.0.0.1", &r.ports[1].host_addr);
 	r.ports[1].proto = IPPROTO_UDP;
 	r.ports[1].count = 3;
-	r.net_admin = 1;
+	r.caps = 0x20a5;
+	r.pid_host = 1;
 	len = record_encode(&r, buf, sizeof(buf));
 	CHECK(len > 0 && len <= RECORD_MAX, "encode fits (%d bytes)", len);
 	CHECK(!record_decode(buf, (size_t)len, &back), "decode");
@@ -50,7 +51,8 @@ static void test_roundtrip(void)
 	      back.ports[1].count == 3 && back.ports[1].host_port == 8081 &&
 	      back.ports[1].host_addr.s_addr == htonl(0x7f000001) &&
 	      !back.more_ports, "ports survive");
-	CHECK(back.net_admin && !back.fw_compat, "flags survive");
+	CHECK(back.caps == 0x20a5 && back.pid_host && !back.fw_compat,
+	      "flags and capabilities survive");
 	CHECK(buf[0] != 0, "type 0 (nft's table comment) unused");
 }
 
