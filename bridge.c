@@ -96,6 +96,16 @@ static void bridge_sysctls(const struct bridge_want *w)
 	err = sysctl_ensure("/proc/sys/net/ipv4/ip_forward", "1");
 	if (err)
 		die_err(err, "enabling net.ipv4.ip_forward");
+	/* A downstream LAN, never a source of routes for the host: a
+	 * sandbox's router advertisement must not configure it, whatever
+	 * the host's defaults (the guard drops IPv6 from sandboxes too).
+	 */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra",
+		 w->name);
+	err = sysctl_ensure(path, "0");
+	if (err && err != -ENOENT)
+		die_err(err, "turning router advertisements off on %s",
+			w->name);
 	if (!w->localnet)
 		return;
 	/* 127.0.0.1:PORT is DNATed to the bridge: the kernel drops a

@@ -193,7 +193,8 @@ static void create_veth(struct host *h, pid_t child)
  */
 static void claim(struct host *h, const struct options *o, pid_t child)
 {
-	int lock = sandboxes_lock();
+	/* --net none holds no address: its table's name is its only claim. */
+	int lock = h->net ? sandboxes_lock() : -1;
 
 	if (h->net) {
 		h->conf.addr = sandboxes_choose_addr(&h->nft, o->name, &h->br,
@@ -205,7 +206,8 @@ static void claim(struct host *h, const struct options *o, pid_t child)
 	crash_point("table");
 	if (h->net)
 		firewall_compat_launch(&h->nft, h->br.name, o->fw_compat);
-	sandboxes_unlock(lock);
+	if (lock >= 0)
+		sandboxes_unlock(lock);
 }
 
 /**
@@ -218,8 +220,10 @@ static void claim(struct host *h, const struct options *o, pid_t child)
 void launch_setup(struct host *h, const struct options *o, pid_t child,
 		  int ready_fd)
 {
-	/* Unique while the child lives: pids are not reused before. */
-	snprintf(h->port, sizeof(h->port), PORT_PREFIX "%d", (int)child);
+	/* Named after nsrun itself: unique while it lives, and the stale
+	 * sweep removes a port only when no process has that pid any more.
+	 */
+	snprintf(h->port, sizeof(h->port), PORT_PREFIX "%d", (int)getpid());
 	snprintf(h->table, sizeof(h->table), TABLE_PREFIX "%s", o->name);
 	h->net = !o->net_none;
 	h->fw_compat = o->fw_compat;

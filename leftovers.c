@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +24,14 @@
 /* How long the end of a sandbox waits for its leftovers to be reaped. */
 #define REAP_TRIES	1000
 #define REAP_PAUSE_US	1000
+
+/* Descriptors the teardown helper closes at most. */
+#define FD_SCAN_MAX	4096
+
+/* Dumps interrupted by a change (NLM_F_DUMP_INTR) are read again, this
+ * many times at most.
+ */
+#define DUMP_TRIES	8
 
 /* First allocation of a growing list. */
 #define LIST_FIRST	64
@@ -37,43 +46,55 @@ static int in_sandbox(const struct stat *netns, const char *pid)
 	       st.st_ino == netns->st_ino;
 }
 
-/* SIGKILLs every process in the sandbox's network namespace: once the
- * command has ended the sandbox is over, and a process left behind would
- * keep its veth alive without the tables that guard it.
+/* SIGKILLs every process in the sandbox's network namespace but us:
+ * once the command has ended the sandbox is over, and a process left
+ * behind would keep its veth alive without the tables that guard it.
+ * Returns how many it found.
  */
-static void kill_sandbox(const struct stat *netns)
+static int kill_sandbox(const struct stat *netns)
 {
 	const struct dirent *d;
 	DIR *proc = opendir("/proc");
+	int n = 0, pid;
 
 	if (!proc)
-		return;
+		return 0;
 	while ((d = readdir(proc))) {
-		if (d->d_name[0] >= '1' && d->d_name[0] <= '9' &&
-		    in_sandbox(netns, d->d_name))
-			kill(atoi(d->d_name), SIGKILL);
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
+		    !in_sandbox(netns, d->d_name))
+			continue;
+		pid = atoi(d->d_name);
+		if (pid != getpid() && !kill(pid, SIGKILL))
+			n++;
 	}
 	closedir(proc);
+	return n;
 }
 
 /**
  * leftovers_end() - end what the command left running in the sandbox
  * @netns:	device and inode of the sandbox's network namespace
  *
- * nsrun is a child subreaper, so descendants of the command that outlive
+ * With --pid host only (a PID namespace ends its processes itself). nsrun
+ * is then a child subreaper, so descendants of the command that outlive
  * it become nsrun's children: when there are none, which is the usual
  * case, this costs one waitpid(). Otherwise every process of the sandbox
- * is killed and reaped, for at most a second, before the tables go.
+ * is killed until none is left alive in its namespace (a second at
+ * most); zombies hold no namespace. Children of nsrun that are not the
+ * sandbox's (those of a shell that exec'd nsrun) are not waited for.
  */
 void leftovers_end(const struct stat *netns)
 {
+	siginfo_t info;
 	int i;
 
-	if (waitpid(-1, NULL, WNOHANG) < 0)
+	if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
 		return;		/* ECHILD: nothing left */
-	kill_sandbox(netns);
-	for (i = 0; i < REAP_TRIES && waitpid(-1, NULL, WNOHANG) >= 0; i++)
+	for (i = 0; i < REAP_TRIES && kill_sandbox(netns); i++) {
 		usleep(REAP_PAUSE_US);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
 }
 
 /* A TCP socket its process has closed lives on, orphaned, until its FIN
@@ -86,6 +107,20 @@ static void shorten_orphans(int net_fd)
 {
 	if (net_fd >= 0 && !setns(net_fd, CLONE_NEWNET))
 		sysctl_ensure("/proc/sys/net/ipv4/tcp_orphan_retries", "1");
+}
+
+/* Every descriptor but the standard ones and the two namespaces. */
+static void close_others(int keep1, int keep2)
+{
+	struct rlimit rl;
+	int fd, max = FD_SCAN_MAX;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)max)
+		max = (int)rl.rlim_cur;
+	for (fd = STDERR_FILENO + 1; fd < max; fd++) {
+		if (fd != keep1 && fd != keep2)
+			close(fd);
+	}
 }
 
 /**
@@ -103,12 +138,24 @@ static void shorten_orphans(int net_fd)
  */
 void leftovers_detach(int net_fd, int mnt_fd, const struct stat *netns)
 {
+	int null;
+
 	(void)mnt_fd;	/* inherited: held until the helper exits */
-	if (fork() == 0) {
-		shorten_orphans(net_fd);
-		kill_sandbox(netns);
-		_exit(0);
+	if (fork() != 0)
+		return;
+	/* The caller's output stays open as long as anyone holds it:
+	 * $(nsrun ...) would wait for the helper, not for nsrun.
+	 */
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
 	}
+	close_others(net_fd, mnt_fd);
+	shorten_orphans(net_fd);
+	kill_sandbox(netns);
+	_exit(0);
 }
 
 /**
@@ -139,20 +186,12 @@ static int int_list_add(struct int_list *l, int value)
 
 /**
  * struct sweep - leftovers_sweep() state
- * @running:	pids of the running sandboxes' commands
  * @stale:	ifindex of each stale port
  * @stale_pid:	the pid in its name, same order
  */
 struct sweep {
-	struct int_list running, stale, stale_pid;
+	struct int_list stale, stale_pid;
 };
-
-static int collect_pid(const struct record *r, void *data)
-{
-	struct sweep *w = data;
-
-	return int_list_add(&w->running, r->pid);
-}
 
 /* Gone, or a zombie nobody reaps (a container's init may not). */
 static int process_gone(int pid)
@@ -175,27 +214,24 @@ static int process_gone(int pid)
 	return paren && paren[1] == ' ' && paren[2] == 'Z';
 }
 
-/* A port nsrv<PID> is stale when it is up, no running sandbox's command
- * has that pid and no such process exists: its nsrun was SIGKILLed, and
- * something the command started still holds the namespace. A launch that
- * has made its veth but not yet its table has a live child; an nsrun that
- * is ending has set its port down first: both are left alone.
+/* A port nsrv<PID> is stale when it is up and its nsrun, process PID, is
+ * provably dead: gone, or a zombie. Its nsrun was SIGKILLed, and
+ * something the command started (with --pid host) still holds the
+ * namespace. A launch at any stage has a live nsrun, and an nsrun that
+ * ends sets its port down first: both are left alone. A pid reused by
+ * another process keeps a stale port until that one ends: the sweep errs
+ * on the side of leaving a port, never of cutting one off.
  */
 static int find_stale_port(int ifindex, const char *name, unsigned int flags,
 			   void *data)
 {
 	struct sweep *w = data;
 	char tail;
-	size_t i;
 	int pid;
 
 	if (!(flags & IFF_UP) ||
 	    sscanf(name, PORT_PREFIX "%d%c", &pid, &tail) != 1 || pid <= 0)
 		return 0;
-	for (i = 0; i < w->running.n; i++) {
-		if (w->running.v[i] == pid)
-			return 0;
-	}
 	if (!process_gone(pid))
 		return 0;
 	if (int_list_add(&w->stale, ifindex) ||
@@ -206,39 +242,32 @@ static int find_stale_port(int ifindex, const char *name, unsigned int flags,
 
 /**
  * leftovers_sweep() - cut off what a SIGKILLed nsrun left on the bridge
- * @nft:	nf_tables socket
  * @rt:		rtnetlink socket of the host
  * @bridge_index: the bridge's ifindex
  * @bridge:	its name, for the message
  *
- * A daemon started by a command whose nsrun was SIGKILLed keeps its
- * sandbox's veth, without the port guard that died with the tables.
- * Deleting the veth cuts it off. Runs after the command is released,
- * in parallel with it; the dumps grow with the number of sandboxes.
- * The deletions wait for the dump's end: requests sent on a socket in
+ * A daemon started by a --pid host command whose nsrun was SIGKILLed
+ * keeps its sandbox's veth, without the port guard that died with the
+ * tables. Deleting the veth cuts it off. (In a PID namespace nothing
+ * outlives nsrun.) Runs after the command is released, in parallel with
+ * it. The deletions wait for the dump's end: requests sent on a socket in
  * the middle of a dump would read its rest as their answer.
- *
- * The records are read here rather than taken from the launch's own read
- * under the lock: a sandbox launched since then may have ended its
- * command and be killing leftovers, its port still up; only its record,
- * which goes after its port is down, tells it from a stale one.
  */
-void leftovers_sweep(struct nl_sock *nft, struct nl_sock *rt,
-		     int bridge_index, const char *bridge)
+void leftovers_sweep(struct nl_sock *rt, int bridge_index, const char *bridge)
 {
 	struct sweep w = { 0 };
+	int err = -EAGAIN, tries;
 	size_t i;
 
-	if (!records_each(nft, collect_pid, &w) &&
-	    !link_each_port(rt, bridge_index, find_stale_port, &w)) {
-		for (i = 0; i < w.stale.n; i++) {
-			if (!link_del(rt, w.stale.v[i]))
-				warn("removed " PORT_PREFIX "%d, left on %s by a "
-				     "sandbox whose nsrun was killed",
-				     w.stale_pid.v[i], bridge);
-		}
+	for (tries = 0; tries < DUMP_TRIES && err == -EAGAIN; tries++) {
+		w.stale.n = w.stale_pid.n = 0;
+		err = link_each_port(rt, bridge_index, find_stale_port, &w);
 	}
-	free(w.running.v);
+	for (i = 0; !err && i < w.stale.n; i++) {
+		if (!link_del(rt, w.stale.v[i]))
+			warn("removed " PORT_PREFIX "%d, left on %s by a sandbox "
+			     "whose nsrun was killed", w.stale_pid.v[i], bridge);
+	}
 	free(w.stale.v);
 	free(w.stale_pid.v);
 }

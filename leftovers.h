@@ -11,7 +11,6 @@
 
 void leftovers_end(const struct stat *netns);
 void leftovers_detach(int net_fd, int mnt_fd, const struct stat *netns);
-void leftovers_sweep(struct nl_sock *nft, struct nl_sock *rt,
-		     int bridge_index, const char *bridge);
+void leftovers_sweep(struct nl_sock *rt, int bridge_index, const char *bridge);
 
 #endif /* NSRUN_LEFTOVERS_H */

@@ -7,25 +7,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 
 static int verbose;
-static pid_t nsrun_pid;
+static int nsrun_pidfd = -1;
 static const char *crash_at;
 
 /**
  * log_init() - note which process is nsrun, and read the test hook
  *
  * NSRUN_TEST_CRASH (see crash_point()) kills nsrun even when the child
- * reaches the point, so the pid is taken before the fork.
+ * reaches the point, so nsrun is named before the fork.
  */
 void log_init(void)
 {
-	nsrun_pid = getpid();
 	crash_at = getenv("NSRUN_TEST_CRASH");
+	/* A pidfd names nsrun also from inside the sandbox's PID namespace,
+	 * where nsrun has no pid.
+	 */
+	if (crash_at)
+		nsrun_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 }
 
 /**
@@ -177,5 +182,5 @@ void step(const char *fmt, ...)
 void crash_point(const char *where)
 {
 	if (crash_at && !strcmp(crash_at, where))
-		kill(nsrun_pid, SIGKILL);
+		syscall(SYS_pidfd_send_signal, nsrun_pidfd, SIGKILL, NULL, 0);
 }

@@ -127,8 +127,7 @@ static int run(const struct options *o)
 	crash_point("released");
 	if (host.net) {
 		firewall_warn_drop(&host.nft, host.br.name, o->fw_compat);
-		leftovers_sweep(&host.nft, &host.rt, host.br.ifindex,
-				host.br.name);
+		leftovers_sweep(&host.rt, host.br.ifindex, host.br.name);
 	}
 	/* host.nft stays open until we exit: it keeps the table alive. */
 	status = proc_wait(child, o->pid_host);

@@ -118,6 +118,15 @@ static void add_publish(struct options *o, const char *arg)
 		    MAX_PUBLISH);
 	if (parse_publish(arg, &o->ports[o->nports], &why))
 		die("publish \"%s\": %s", arg, why);
+	for (i = 0; i < o->nports; i++) {
+		uint16_t port = port_map_overlap(&o->ports[i],
+						 &o->ports[o->nports]);
+
+		if (port)
+			die("publish \"%s\": host port %u/%s is given twice "
+			    "(also by \"%s\")", arg, port,
+			    port_map_proto(&o->ports[i]), o->port_specs[i]);
+	}
 	o->port_specs[o->nports++] = arg;
 	for (i = 0; i < o->nports; i++)
 		total += o->ports[i].count;

@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parse.h"
 
@@ -67,9 +68,9 @@ static int split_proto(char *spec, uint8_t *proto, const char **why)
 	if (!slash)
 		return 0;
 	*slash = '\0';
-	if (!strcmp(slash + 1, "tcp"))
+	if (!strcasecmp(slash + 1, "tcp"))
 		return 0;
-	if (!strcmp(slash + 1, "udp")) {
+	if (!strcasecmp(slash + 1, "udp")) {
 		*proto = IPPROTO_UDP;
 		return 0;
 	}
@@ -395,4 +396,30 @@ int parse_env(const char *s, const char **why)
 const char *port_map_proto(const struct port_map *pm)
 {
 	return pm->proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+/**
+ * port_map_overlap() - the first host port two mappings both publish
+ * @a:		one mapping
+ * @b:		another
+ *
+ * They clash when the protocol is the same, the host addresses are the
+ * same or either is every address (0.0.0.0), and the host port ranges
+ * meet.
+ *
+ * Return: that port, or 0 when they do not clash.
+ */
+uint16_t port_map_overlap(const struct port_map *a, const struct port_map *b)
+{
+	unsigned int lo, hi;
+
+	if (a->proto != b->proto)
+		return 0;
+	if (a->host_addr.s_addr != b->host_addr.s_addr &&
+	    a->host_addr.s_addr != INADDR_ANY && b->host_addr.s_addr != INADDR_ANY)
+		return 0;
+	lo = a->host_port > b->host_port ? a->host_port : b->host_port;
+	hi = a->host_port + a->count < b->host_port + b->count ?
+		     a->host_port + a->count : b->host_port + b->count;
+	return lo < hi ? (uint16_t)lo : 0;
 }

@@ -49,4 +49,6 @@ int subnet_contains(struct in_addr net, int prefix, struct in_addr addr);
 struct in_addr subnet_host(struct in_addr net, uint32_t n);
 const char *port_map_proto(const struct port_map *pm);
 
+uint16_t port_map_overlap(const struct port_map *a, const struct port_map *b);
+
 #endif /* NSRUN_PARSE_H */

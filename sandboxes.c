@@ -7,7 +7,11 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -18,27 +22,41 @@
 /* First allocation of a growing address list. */
 #define ADDRS_FIRST 64
 
-/**
- * struct each_ctx - records_each() state
- * @cb:		caller's callback
- * @data:	caller's pointer
+/* Dumps interrupted by a change of the ruleset (NLM_F_DUMP_INTR) are
+ * read again, this many times at most.
  */
-struct each_ctx {
-	record_cb cb;
-	void *data;
+#define DUMP_TRIES 8
+
+/**
+ * struct record_list - the records of one complete dump
+ * @r:		the records
+ * @n:		entries used
+ * @size:	entries allocated
+ */
+struct record_list {
+	struct record *r;
+	size_t n, size;
 };
 
-static int each_table(const struct nat_table *t, void *data)
+static int add_table(const struct nat_table *t, void *data)
 {
-	struct each_ctx *ctx = data;
-	struct record r;
+	struct record_list *l = data;
+	struct record *grown;
 
+	if (l->n == l->size) {
+		l->size = l->size ? 2 * l->size : ADDRS_FIRST;
+		grown = realloc(l->r, l->size * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		l->r = grown;
+	}
 	/* Not every table named nsrun-* need be ours: skip what is not a
 	 * record rather than fail.
 	 */
-	if (!t->userdata || record_decode(t->userdata, t->userdata_len, &r))
-		return 0;
-	return ctx->cb(&r, ctx->data);
+	if (t->userdata &&
+	    !record_decode(t->userdata, t->userdata_len, &l->r[l->n]))
+		l->n++;
+	return 0;
 }
 
 /**
@@ -48,15 +66,26 @@ static int each_table(const struct nat_table *t, void *data)
  * @data:	passed to @cb
  *
  * Only running sandboxes have tables: the kernel deletes a table with its
- * owner's socket, so no record is ever stale.
+ * owner's socket, so no record is ever stale. @cb sees one complete,
+ * consistent dump, read again when a change interrupted it, and may send
+ * requests of its own on @nft.
  *
  * Return: 0, @cb's non-zero value, or -errno.
  */
 int records_each(struct nl_sock *nft, record_cb cb, void *data)
 {
-	struct each_ctx ctx = { cb, data };
+	struct record_list l = { 0 };
+	int err = -EAGAIN, tries;
+	size_t i;
 
-	return nat_list_tables(nft, TABLE_PREFIX, each_table, &ctx);
+	for (tries = 0; tries < DUMP_TRIES && err == -EAGAIN; tries++) {
+		l.n = 0;
+		err = nat_list_tables(nft, TABLE_PREFIX, add_table, &l);
+	}
+	for (i = 0; !err && i < l.n; i++)
+		err = cb(&l.r[i], data);
+	free(l.r);
+	return err;
 }
 
 /**
@@ -94,25 +123,94 @@ int records_find(struct nl_sock *nft, const char *name, struct record *r)
 	return records_each(nft, match_name, &l);
 }
 
+/* Polls of a held lock: from 0.2 ms up to 5 ms apart, 10 s in all. */
+#define LOCK_POLL_FIRST_US	200
+#define LOCK_POLL_MAX_US	5000
+#define LOCK_SAY_AFTER_US	1000000
+#define LOCK_GIVE_UP_US		10000000
+
+/* The lock is an abstract unix socket name: a name is per network
+ * namespace, so launches on different hosts never wait for each other;
+ * it needs no file (a read-only /run is fine); no sandbox can hold it,
+ * since no sandbox is in the host's namespace; and the kernel frees it
+ * when its holder dies, however it dies.
+ */
+static int try_lock(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	memcpy(sa.sun_path + 1, LOCK_NAME, sizeof(LOCK_NAME) - 1);
+	if (bind(fd, (struct sockaddr *)&sa,
+		 offsetof(struct sockaddr_un, sun_path) + sizeof(LOCK_NAME)) ||
+	    listen(fd, 1)) {
+		close(fd);
+		return errno == EADDRINUSE ? -EAGAIN : -errno;
+	}
+	return fd;
+}
+
+/* The pid holding the lock, from the listening socket's credentials. */
+static pid_t holder(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ucred cred = { 0 };
+	socklen_t len = sizeof(cred);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return 0;
+	memcpy(sa.sun_path + 1, LOCK_NAME, sizeof(LOCK_NAME) - 1);
+	if (connect(fd, (struct sockaddr *)&sa,
+		    offsetof(struct sockaddr_un, sun_path) +
+			    sizeof(LOCK_NAME)) ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		cred.pid = 0;
+	close(fd);
+	return cred.pid;
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
 /**
- * sandboxes_lock() - take the launch lock, or exit 125 saying why
+ * sandboxes_lock() - take the launch lock of this network namespace, or
+ *		      exit 125 saying who holds it
  *
  * Choosing an address and creating the table that holds it is one
- * critical section: concurrent launches never share an address. The
- * kernel releases the flock when its holder dies, however it dies.
+ * critical section: concurrent launches never share an address. A launch
+ * that waits more than a second says once which process it waits for; it
+ * gives up after ten.
  *
  * Return: the lock, for sandboxes_unlock().
  */
 int sandboxes_lock(void)
 {
-	int fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	long long start = now_us(), waited = 0;
+	useconds_t pause = LOCK_POLL_FIRST_US;
+	int fd, said = 0;
 
-	if (fd < 0)
-		die_err(-errno, "opening %s", LOCK_FILE);
-	while (flock(fd, LOCK_EX)) {
-		if (errno != EINTR)
-			die_err(-errno, "locking %s", LOCK_FILE);
+	while ((fd = try_lock()) == -EAGAIN) {
+		waited = now_us() - start;
+		if (waited > LOCK_GIVE_UP_US)
+			die("gave up waiting for the launch lock, held by pid "
+			    "%d", (int)holder());
+		if (waited > LOCK_SAY_AFTER_US && !said++)
+			log_line("waiting for the launch lock, held by pid %d",
+				 (int)holder());
+		usleep(pause + (useconds_t)(start % pause));
+		if (pause < LOCK_POLL_MAX_US)
+			pause *= 2;
 	}
+	if (fd < 0)
+		die_err(fd, "taking the launch lock");
 	return fd;
 }
 

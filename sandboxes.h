@@ -14,8 +14,8 @@
 #include "record.h"
 
 #define TABLE_PREFIX	"nsrun-"
-#define LOCK_FILE	"/run/nsrun.lock"
-#define PORT_PREFIX	"nsrv"		/* + the command's pid: the host end */
+#define LOCK_NAME	"nsrun-launch-lock"	/* abstract unix socket */
+#define PORT_PREFIX	"nsrv"		/* + nsrun's pid: the host end */
 
 typedef int (*record_cb)(const struct record *r, void *data);
 

@@ -193,6 +193,17 @@ spawn_nsrun() {
 	spawn_host "$out" "$NSRUN" "$@"
 }
 
+# cmd_pid NSRUN_PID: the host pid of the command of the sandbox that nsrun
+# NSRUN_PID runs. The sandbox's first process (its PID namespace's init)
+# is nsrun's child, the command is init's; with --pid host the command is
+# nsrun's child itself and has no child of its own to be taken for it.
+cmd_pid() {
+	local init cmd
+	init=$(pgrep -o -P "$1") || return 1
+	cmd=$(pgrep -o -P "$init") || cmd=$init
+	echo "$cmd"
+}
+
 # wait_exit PID TIMEOUT_S: wait for a background process to end and leave
 # its exit status in RC; RC=-1 (and the process killed) if it did not end.
 wait_exit() {

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <strings.h>
 
 #include "fuzz.h"
 #include "ref.h"
@@ -46,10 +47,10 @@ static int ref_publish(const char *spec, struct port_map *pm)
 
 	memset(pm, 0, sizeof(*pm));
 	pm->proto = IPPROTO_TCP;
-	if (len >= 4 && !strcmp(spec + len - 4, "/udp")) {
+	if (len >= 4 && !strcasecmp(spec + len - 4, "/udp")) {
 		pm->proto = IPPROTO_UDP;
 		len -= 4;
-	} else if (len >= 4 && !strcmp(spec + len - 4, "/tcp")) {
+	} else if (len >= 4 && !strcasecmp(spec + len - 4, "/tcp")) {
 		len -= 4;
 	}
 	if (memchr(spec, '/', len))

@@ -70,7 +70,7 @@ test_command_killed() {
 	local pid
 	start crash-cmd old socat TCP-LISTEN:80,reuseaddr,fork \
 		SYSTEM:'echo old port=80' || return
-	pid=$(cat "$T/crash-cmd.pid")
+	pid=$(cmd_pid "$SPAWNED")
 	kill -KILL "$pid"
 	wait_exit "$SPAWNED" 5
 	check_eq "command SIGKILLed: nsrun exits 137" 137 "$RC"
@@ -86,7 +86,7 @@ test_nsrun_killed() {
 	local pid
 	start crash-nsrun old socat TCP-LISTEN:80,reuseaddr,fork \
 		SYSTEM:'echo old port=80' || return
-	pid=$(cat "$T/crash-nsrun.pid")
+	pid=$(cmd_pid "$SPAWNED")
 	check "nsrun running: its table nsrun-crash-nsrun exists" \
 		has_nsrun_table crash-nsrun
 	kill -KILL "$SPAWNED"
@@ -105,12 +105,12 @@ test_nsrun_killed() {
 test_nsrun_killed_user() {
 	local pid
 	spawn_nsrun "$T/user.out" -u nobody -- sleep 60
-	if ! wait_until 5 pgrep -P "$SPAWNED" -x sleep; then
+	if ! wait_until 5 eval 'pid=$(cmd_pid "$SPAWNED") && [ "$(ps -o comm= -p "$pid")" = sleep ]'; then
 		fail "-u nobody: the command starts"
 		diag "$(cat "$T/user.out.err")"
 		return
 	fi
-	pid=$(pgrep -P "$SPAWNED" -x sleep)
+	pid=$(cmd_pid "$SPAWNED")
 	check_eq "-u nobody: the command runs as nobody" nobody \
 		"$(ps -o user= -p "$pid" | tr -d ' ')"
 	kill -KILL "$SPAWNED"
@@ -121,13 +121,36 @@ test_nsrun_killed_user() {
 		wait_until 2 no_host_veth
 }
 
-# A daemon the command started outlives a SIGKILLed nsrun and keeps the
-# sandbox's netns, and so its veth, without the port guard that went with
-# the tables. The next launch on the bridge deletes that veth.
+# A daemon the command started dies with a SIGKILLed nsrun: the sandbox's
+# init goes with nsrun (PDEATHSIG), and with it every process of its PID
+# namespace, so nothing keeps the veth without its guard.
+test_daemon_gone() {
+	local daemon
+	spawn_nsrun "$T/daemon.out" -- sh -c \
+		"setsid sleep 60 </dev/null >/dev/null 2>&1 & wait"
+	if ! wait_until 5 eval 'daemon=$(pgrep -n -x sleep -P "$(cmd_pid "$SPAWNED")")'; then
+		fail "daemon: the command starts"
+		diag "$(cat "$T/daemon.out.err")"
+		return
+	fi
+	kill -KILL "$SPAWNED"
+	wait_exit "$SPAWNED" 5
+	check "nsrun SIGKILLed: its daemon is gone within 1 s" \
+		wait_until 1 proc_gone "$daemon"
+	check "nsrun SIGKILLed: no nsrun- table within 1 s" \
+		wait_until 1 no_nsrun_table
+	check "nsrun SIGKILLed: host veth gone within 2 s" \
+		wait_until 2 no_host_veth
+}
+
+# With --pid host a daemon the command started outlives a SIGKILLed nsrun
+# and keeps the sandbox's netns, and so its veth, without the port guard
+# that went with the tables. The next launch on the bridge deletes that
+# veth.
 test_daemon_left() {
 	local daemon veth out
 	rm -f "$T/daemon.pid"
-	spawn_nsrun "$T/daemon.out" -- sh -c \
+	spawn_nsrun "$T/daemon.out" --pid host -- sh -c \
 		"sleep 60 </dev/null >/dev/null 2>&1 & echo \$! >$T/daemon.pid; wait"
 	if ! wait_until 5 test -s "$T/daemon.pid"; then
 		fail "daemon: the command starts"
@@ -138,10 +161,10 @@ test_daemon_left() {
 	veth=$(host_veths)
 	kill -KILL "$SPAWNED"
 	wait_exit "$SPAWNED" 5
-	check "nsrun SIGKILLed: no nsrun- table within 1 s" \
+	check "--pid host, nsrun SIGKILLed: no nsrun- table within 1 s" \
 		wait_until 1 no_nsrun_table
 	sleep 0.5
-	check "nsrun SIGKILLed: its daemon lives on and keeps $veth" \
+	check "--pid host, nsrun SIGKILLed: its daemon lives on and keeps $veth" \
 		test -e "/proc/$daemon" -a -n "$(host_veths)"
 	run_nsrun -- true
 	check_eq "next launch exits 0" 0 "$RC"
@@ -191,4 +214,5 @@ test_command_killed
 test_orphan_socket
 test_nsrun_killed
 test_nsrun_killed_user
+test_daemon_gone
 test_daemon_left

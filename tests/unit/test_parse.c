@@ -36,6 +36,8 @@ static void test_publish(void)
 {
 	publish_ok("8080:80", "0.0.0.0", 8080, 80, 1, IPPROTO_TCP);
 	publish_ok("8080:80/tcp", "0.0.0.0", 8080, 80, 1, IPPROTO_TCP);
+	publish_ok("8480:80/TCP", "0.0.0.0", 8480, 80, 1, IPPROTO_TCP);
+	publish_ok("53:53/Udp", "0.0.0.0", 53, 53, 1, IPPROTO_UDP);
 	publish_ok("5353:53/udp", "0.0.0.0", 5353, 53, 1, IPPROTO_UDP);
 	publish_ok("127.0.0.1:8080:80", "127.0.0.1", 8080, 80, 1,
 		   IPPROTO_TCP);
@@ -179,8 +181,28 @@ static void test_uint(void)
 	      "uint 11 digits");
 }
 
+static void test_overlap(void)
+{
+	struct port_map a, b;
+	const char *why;
+
+	parse_publish("8000-8010:80-90", &a, &why);
+	parse_publish("8005:90", &b, &why);
+	CHECK(port_map_overlap(&a, &b) == 8005, "8000-8010 and 8005 meet at 8005");
+	parse_publish("8011:90", &b, &why);
+	CHECK(port_map_overlap(&a, &b) == 0, "8000-8010 and 8011 do not meet");
+	parse_publish("8005:90/udp", &b, &why);
+	CHECK(port_map_overlap(&a, &b) == 0, "tcp and udp do not meet");
+	parse_publish("127.0.0.1:8000:80", &b, &why);
+	CHECK(port_map_overlap(&a, &b) == 8000, "any address meets 127.0.0.1");
+	parse_publish("127.0.0.1:8000:80", &a, &why);
+	parse_publish("127.0.0.2:8000:80", &b, &why);
+	CHECK(port_map_overlap(&a, &b) == 0, "two host addresses do not meet");
+}
+
 int main(void)
 {
+	test_overlap();
 	test_publish();
 	test_cidr();
 	test_subnet();
