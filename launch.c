@@ -17,6 +17,7 @@
 #include "launch.h"
 #include "leftovers.h"
 #include "log.h"
+#include "nat/ct.h"
 #include "nat/nat.h"
 #include "netsetup/netsetup.h"
 #include "process.h"
@@ -247,6 +248,39 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 	claim(h, o, child);
 	h->conf.gateway = h->br.gateway;
 	h->conf.prefix = h->br.prefix;
+}
+
+/**
+ * launch_flush_conntrack() - let flows the kernel decided before the
+ *			      sandbox's DNAT existed reach the sandbox
+ * @h:		host side, with its table in place
+ * @o:		options: the published ports
+ *
+ * Conntrack decides NAT on a flow's first packet and keeps the decision
+ * while packets keep coming: a UDP client already sending to a published
+ * port (a resolver, syslog, a game client retrying) or one whose flow went
+ * to a sandbox that had the port before, at another address, would never
+ * reach this one. Their entries are deleted, as the CNI portmap plugin
+ * and netavark do; the next packet makes a new one, through the DNAT.
+ * TCP needs none of this for new connections. Runs after the command is
+ * released: a conntrack dump walks the whole table.
+ */
+void launch_flush_conntrack(struct host *h, const struct options *o)
+{
+	const struct port_map *pm;
+	size_t i;
+	int n;
+
+	for (i = 0; i < o->nports; i++) {
+		pm = &o->ports[i];
+		if (pm->proto != IPPROTO_UDP)
+			continue;
+		n = ct_flush_stale(&h->nft, pm->proto, &pm->host_addr,
+				   pm->host_port, pm->count, h->conf.addr);
+		if (n > 0)
+			step("deleted %d stale conntrack entries for %s", n,
+			     o->port_specs[i]);
+	}
 }
 
 /**

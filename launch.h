@@ -54,6 +54,7 @@ struct host {
 void launch_check_kernel(void);
 void launch_setup(struct host *h, const struct options *o, pid_t child,
 		  int child_ready);
+void launch_flush_conntrack(struct host *h, const struct options *o);
 void launch_teardown(struct host *h);
 
 #endif /* NSRUN_LAUNCH_H */

@@ -126,6 +126,7 @@ static int run(const struct options *o)
 	step("released the command");
 	crash_point("released");
 	if (host.net) {
+		launch_flush_conntrack(&host, o);
 		firewall_warn_drop(&host.nft, host.br.name, o->fw_compat);
 		leftovers_sweep(&host.rt, host.br.ifindex, host.br.name);
 	}

@@ -211,6 +211,9 @@ static void run_in_pidns(const struct record *r, char **argv)
 
 	fflush(NULL);
 	pid = fork();
+	/* ENOMEM: the namespace's init has exited, no pid is left in it. */
+	if (pid < 0 && errno == ENOMEM)
+		die("exec: the sandbox \"%s\" has ended", r->name);
 	if (pid < 0)
 		die_err(-errno, "exec: fork");
 	if (pid == 0) {

@@ -352,6 +352,17 @@ setup_ns() {
 	wait_until 5 link_is_up "$UP_NS" eth0
 }
 
+# real_host: make the host namespace look like a real host's: conntrack on
+# (a stateful rule in a firewall table of its own, as firewalld, docker,
+# ufw and fw4 have) and IPv6 on up0 as on a default Debian host.
+real_host() {
+	printf '%s\n' 'table inet nsrt-fw {' \
+		'chain input { type filter hook input priority 0;' \
+		'ct state established,related accept; } }' | in_host nft -f - &&
+	in_host sysctl -qw net.ipv6.conf.up0.disable_ipv6=0 &&
+	in_up sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+}
+
 link_is_up() {
 	[ "$(ip -n "$1" -j link show "$2" | jq -r '.[0].operstate')" = UP ]
 }
