@@ -24,6 +24,7 @@
 #include "init.h"
 #include "child.h"
 #include "log.h"
+#include "netsetup/arp.h"
 #include "netsetup/netsetup.h"
 #include "process.h"
 
@@ -118,6 +119,8 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 		inet_ntop(AF_INET, &c->gateway, addr, sizeof(addr));
 		die_nl(rt, err, "adding the default route via %s", addr);
 	}
+	/* Best effort: without it the host learns the MAC on first use. */
+	arp_announce(idx, c->mac, c->addr, c->gateway);
 }
 
 /* Reads a small file whole; "" when it cannot be read. */

@@ -19,6 +19,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "netsetup/arp.h"
 #include "netsetup/netsetup.h"
 #include "tests/unit/check.h"
 
@@ -398,6 +399,69 @@ static void test_sysctl(void)
 	unlink(path);
 }
 
+static int count_bytes(const struct nlmsghdr *nlh, const char *want,
+		       size_t n)
+{
+	const char *p = (const char *)nlh, *end = p + nlh->nlmsg_len;
+	int count = 0;
+
+	for (; p + n <= end; p += 4)
+		count += !memcmp(p, want, n);
+	return count;
+}
+
+/* The bridge's MTU on both ends of the veth; eth0's MAC with IFF_UP. */
+static void test_mtu_mac(void *buf)
+{
+	static const uint8_t mac[ETH_ALEN] = { 2, 0x6e, 10, 88, 0, 2 };
+	const struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+	const struct nlattr *a;
+	unsigned int mtus = 0;
+
+	nlh = link_build_veth(buf, "vh1", 3, "eth0", 42, 1400);
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
+		if (mnl_attr_get_type(a) == IFLA_MTU &&
+		    mnl_attr_get_u32(a) == 1400)
+			mtus++;
+	}
+	CHECK(mtus == 1, "veth: IFLA_MTU 1400 on the host end");
+	/* The peer's sits in IFLA_LINKINFO/IFLA_INFO_DATA/VETH_INFO_PEER: the
+	 * attribute's bytes (len 8, type IFLA_MTU, u32 1400) appear twice.
+	 */
+	CHECK(count_bytes(nlh, "\x08\x00\x04\x00\x78\x05\x00\x00", 8) == 2,
+	      "veth: IFLA_MTU 1400 (u32, host order) on the peer too");
+	nlh = link_build_up_mac(buf, 5, mac);
+	ifm = mnl_nlmsg_get_payload(nlh);
+	a = NULL;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		if (mnl_attr_get_type(a) == IFLA_ADDRESS)
+			break;
+	}
+	CHECK(ifm->ifi_index == 5 && (ifm->ifi_flags & IFF_UP) &&
+	      (ifm->ifi_change & IFF_UP), "up_mac: ifindex 5, IFF_UP");
+	CHECK(a && mnl_attr_get_payload_len(a) == ETH_ALEN &&
+	      !memcmp(mnl_attr_get_payload(a), mac, ETH_ALEN),
+	      "up_mac: IFLA_ADDRESS is the MAC");
+}
+
+/* who-has 10.88.0.1 tell 10.88.0.2, from 02:6e:0a:58:00:02 */
+static void test_arp(void)
+{
+	static const uint8_t mac[ETH_ALEN] = { 2, 0x6e, 10, 88, 0, 2 };
+	static const uint8_t want[28] = {
+		0, 1, 8, 0, 6, 4, 0, 1, 2, 0x6e, 10, 88, 0, 2, 10, 88, 0, 2,
+		0, 0, 0, 0, 0, 0, 10, 88, 0, 1 };
+	uint8_t got[28];
+	struct in_addr a, gw;
+
+	inet_pton(AF_INET, "10.88.0.2", &a);
+	inet_pton(AF_INET, "10.88.0.1", &gw);
+	CHECK(arp_build_request(got, mac, a, gw) == 28 &&
+	      !memcmp(got, want, sizeof(want)),
+	      "arp: request who-has the gateway tell the sandbox, RFC 826");
+}
+
 int main(void)
 {
 	/* Builders need NL_SEND_BUF bytes, aligned for struct nlmsghdr. */
@@ -411,5 +475,7 @@ int main(void)
 	test_addr(buf);
 	test_route(buf);
 	test_sysctl();
+	test_mtu_mac(buf);
+	test_arp();
 	return CHECK_DONE();
 }
