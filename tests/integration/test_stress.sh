@@ -383,8 +383,50 @@ EOF
 		wait_until 30 no_nsrv_veth || diag "$(host_veths | wc -w) left"
 }
 
+# 3 rounds of 200 `nsrun -- true` released at once, nothing killed: no
+# launch fails, and the stale-veth sweep takes no live sandbox's port for
+# a leftover (it removes a port only when its nsrun is provably dead).
+test_burst() {
+	local round i go d pids warned=0 failed=0 rc
+	for ((round = 0; round < 3; round++)); do
+		within 250 || { fail "burst round $round: out of time"; return; }
+		d=$T/burst$round
+		mkdir -p "$d"
+		go=$d/go.lock
+		: >"$go"
+		exec {bgo_fd}>"$go"
+		flock -x "$bgo_fd"
+		pids=()
+		for ((i = 0; i < 200; i++)); do
+			in_host flock -s -w 60 "$go" timeout -k 2 60 "$NSRUN" \
+				-- true >/dev/null 2>"$d/$i.err" </dev/null \
+				{bgo_fd}>&- &
+			pids+=($!)
+			NSRT_PIDS+=($!)
+		done
+		sleep 1
+		flock -u "$bgo_fd"
+		exec {bgo_fd}>&-
+		for i in "${!pids[@]}"; do
+			wait "${pids[$i]}"
+			rc=$?
+			if [ $rc -ne 0 ]; then
+				failed=$((failed + 1))
+				diag "round $round launch $i exit $rc: $(head -c 300 "$d/$i.err")"
+			fi
+			grep -q 'warning: removed nsrv' "$d/$i.err" &&
+				warned=$((warned + 1))
+		done
+	done
+	check_eq "3 x 200 launches at once: none failed" 0 "$failed"
+	check_eq "3 x 200 launches at once: no live sandbox's port removed as stale" \
+		0 "$warned"
+	wait_until 30 no_nsrv_veth
+}
+
 test_crash_points
 test_random_kills
 test_churn
+test_burst
 concurrent one-bridge 1
 concurrent two-bridges 2
