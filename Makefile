@@ -2,9 +2,11 @@
 # nsrun - run a command in its own network, with published ports.
 #
 #   make            nsrun, dynamic, system compiler, libmnl from pkg-config
-#   make static     fully static with musl-gcc and a static libmnl
+#   make static     ./nsrun-static: fully static, musl, stripped, small;
+#                   LIBMNL_SRC=libmnl-1.0.4.tar.bz2 builds its libmnl
 #   make check      build and run every test (needs root for integration)
 #   make install    binary and man page under $(DESTDIR)$(PREFIX)
+#   make install-static   the same with nsrun-static as nsrun
 #   make deps       install the Debian packages needed to build and test
 #   make demo       a web server in a sandbox, fetched from the host
 
@@ -13,7 +15,10 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
-MUSL_CC    ?= musl-gcc
+CC_MACHINE := $(shell $(CC) -dumpmachine 2>/dev/null)
+# Debian's musl-gcc wrapper, or CC itself when it targets musl (Alpine's
+# gcc, a cross <arch>-linux-musl-gcc).
+MUSL_CC    ?= $(if $(findstring -musl,$(CC_MACHINE)),$(CC),musl-gcc)
 CFLAGS     ?= -O2 -g
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -67,15 +72,24 @@ $(B)/glibc/%.o: %.c $(wildcard *.h */*.h)
 	$(CC) $(NSRUN_CFLAGS) $(MNL_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- musl: kernel and libmnl headers are linked into a private include
-# directory because musl-gcc does not search /usr/include.
-ARCH_ASM := $(firstword $(wildcard /usr/include/$(shell $(CC) -dumpmachine)/asm) /usr/include/asm)
+# directory because musl-gcc does not search /usr/include. A musl
+# toolchain that finds kernel headers by itself (Alpine's gcc, a cross
+# <arch>-linux-musl-gcc) keeps its own: only libmnl's is linked then.
+ARCH_ASM := $(firstword $(wildcard /usr/include/$(CC_MACHINE)/asm) \
+	/usr/include/asm)
 MUSL_INC := $(B)/musl-include
 
 $(MUSL_INC)/.stamp:
 	@mkdir -p $(MUSL_INC)
-	ln -sfn /usr/include/linux $(MUSL_INC)/linux
-	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
-	ln -sfn $(ARCH_ASM) $(MUSL_INC)/asm
+	@if echo '#include <linux/netlink.h>' | \
+		$(MUSL_CC) -E -x c - >/dev/null 2>&1; then \
+		echo "$(MUSL_CC) has its own kernel headers"; \
+	else \
+		set -x; \
+		ln -sfn /usr/include/linux $(MUSL_INC)/linux; \
+		ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic; \
+		ln -sfn $(ARCH_ASM) $(MUSL_INC)/asm; \
+	fi
 	ln -sfn /usr/include/libmnl $(MUSL_INC)/libmnl
 	@touch $@
 
@@ -89,26 +103,100 @@ musl-check: NSRUN_CFLAGS += -Werror
 musl-check: $(MUSL_OBJS)
 	@echo "musl-check: $(words $(MUSL_OBJS)) objects compiled with $(MUSL_CC)"
 
-# A static libmnl for musl: LIBMNL_DIR=/prefix (include/ and lib/ below
-# it) or a pkg-config file in PKG_CONFIG_PATH that points to libmnl.a.
-ifdef LIBMNL_DIR
+# --- static: nsrun-static, fully static with $(MUSL_CC), optimised for
+# size and stripped. Its objects are built apart from musl-check's, in
+# $(B)/static/, with STATIC_CFLAGS after CFLAGS (so -Os wins over -O2).
+STATIC_CFLAGS  ?= -Os -ffunction-sections -fdata-sections \
+		  -fno-asynchronous-unwind-tables -fno-unwind-tables
+STATIC_LDFLAGS ?= -Wl,--gc-sections -s
+STATIC_OBJS    := $(SRCS:%.c=$(B)/static/%.o)
+
+# It links a libmnl.a built for musl, from the first of:
+#   LIBMNL_SRC=PATH  libmnl's source, a tarball or a directory: unpacked
+#                    (or copied) into $(B)/libmnl-musl/ and built there,
+#                    its four sources with $(MUSL_CC) and $(AR), no
+#                    autotools; the source tree is left as it is
+#   LIBMNL_DIR=DIR   an installed one: DIR/include, DIR/lib/libmnl.a
+#   pkg-config       a libmnl.pc whose -L or libdir holds libmnl.a
+MNL_B := $(B)/libmnl-musl
+ifdef LIBMNL_SRC
+STATIC_MNL_CFLAGS := -I$(MNL_B)/include
+STATIC_MNL_A      := $(MNL_B)/libmnl.a
+STATIC_MNL_DEP    := $(MNL_B)/.unpacked
+# Unpacked again when LIBMNL_SRC names another source than last time.
+ifneq ($(shell cat $(MNL_B)/.unpacked 2>/dev/null),$(abspath $(LIBMNL_SRC)))
+.PHONY: $(MNL_B)/.unpacked
+endif
+else ifdef LIBMNL_DIR
 STATIC_MNL_CFLAGS := -I$(LIBMNL_DIR)/include
 STATIC_MNL_A      := $(wildcard $(LIBMNL_DIR)/lib/libmnl.a)
 else
-STATIC_MNL_A := $(wildcard $(patsubst -L%,%/libmnl.a,$(filter -L%,\
-	$(shell $(PKG_CONFIG) --static --libs-only-L libmnl 2>/dev/null))))
+STATIC_MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags-only-I libmnl 2>/dev/null)
+STATIC_MNL_A := $(firstword $(wildcard $(addsuffix /libmnl.a,\
+	$(patsubst -L%,%,$(filter -L%,$(shell $(PKG_CONFIG) --static \
+		--libs-only-L libmnl 2>/dev/null))) \
+	$(shell $(PKG_CONFIG) --variable=libdir libmnl 2>/dev/null))))
 endif
 
-static: $(MUSL_OBJS)
+MNL_OBJS := $(patsubst %,$(MNL_B)/%.o,attr callback nlmsg socket)
+
+# The source, unpacked afresh, with the config.h that libmnl's configure
+# writes for gcc (its EXPORT_SYMBOL needs HAVE_VISIBILITY_HIDDEN) and
+# libmnl.h alone in include/ (its bundled linux/*.h stay out of the way).
+$(MNL_B)/.unpacked: $(wildcard $(LIBMNL_SRC))
+	@[ -e '$(LIBMNL_SRC)' ] || { echo "nsrun: LIBMNL_SRC=$(LIBMNL_SRC):" \
+		"no such file or directory" >&2; exit 1; }
+	rm -rf $(MNL_B) && mkdir -p $(MNL_B)/tree $(MNL_B)/include/libmnl
+	if [ -d '$(LIBMNL_SRC)' ]; then \
+		cp -R '$(LIBMNL_SRC)/src' '$(LIBMNL_SRC)/include' $(MNL_B)/tree/; \
+	else \
+		tar -xf '$(LIBMNL_SRC)' -C $(MNL_B)/tree --strip-components=1; \
+	fi
+	@[ -f $(MNL_B)/tree/src/attr.c ] && \
+	[ -f $(MNL_B)/tree/include/libmnl/libmnl.h ] || { \
+		echo "nsrun: LIBMNL_SRC=$(LIBMNL_SRC): no libmnl source" \
+			"(src/attr.c, include/libmnl/libmnl.h) in it" >&2; exit 1; }
+	cp $(MNL_B)/tree/include/libmnl/libmnl.h $(MNL_B)/include/libmnl/
+	echo '#define HAVE_VISIBILITY_HIDDEN 1' >$(MNL_B)/config.h
+	@echo '$(abspath $(LIBMNL_SRC))' >$@
+
+$(MNL_OBJS): $(MNL_B)/%.o: $(MNL_B)/.unpacked $(MUSL_INC)/.stamp
+	$(MUSL_CC) -D_GNU_SOURCE -isystem $(MUSL_INC) -I$(MNL_B) \
+		-I$(MNL_B)/include $(CPPFLAGS) $(CFLAGS) $(STATIC_CFLAGS) \
+		-c -o $@ $(MNL_B)/tree/src/$*.c
+
+$(MNL_B)/libmnl.a: $(MNL_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/static/%.o: %.c $(wildcard *.h */*.h) $(MUSL_INC)/.stamp $(STATIC_MNL_DEP)
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(NSRUN_CFLAGS) -isystem $(MUSL_INC) $(STATIC_MNL_CFLAGS) \
+		$(CPPFLAGS) $(CFLAGS) $(STATIC_CFLAGS) -c -o $@ $<
+
 ifeq ($(STATIC_MNL_A),)
-	@echo "nsrun: make static needs a static libmnl built for musl (libmnl.a)." >&2
-	@echo "  Debian packages only a shared, glibc libmnl. Build libmnl with" >&2
-	@echo "  CC=$(MUSL_CC) ./configure --enable-static --prefix=DIR && make install," >&2
-	@echo "  then run: make static LIBMNL_DIR=DIR" >&2
+static nsrun-static:
+	@echo "nsrun: make static needs libmnl built for musl (libmnl.a)." >&2
+	$(if $(LIBMNL_DIR),@echo "  LIBMNL_DIR=$(LIBMNL_DIR):" \
+		"no lib/libmnl.a in it." >&2)
+	@echo "  Debian packages only a shared, glibc libmnl. Give one of:" >&2
+	@echo "    LIBMNL_SRC=PATH  libmnl's source (tarball or directory), built" >&2
+	@echo "                     here under $(B)/ with $(MUSL_CC)" >&2
+	@echo "    LIBMNL_DIR=DIR   a libmnl installed for musl: DIR/include and" >&2
+	@echo "                     DIR/lib/libmnl.a (CC=$(MUSL_CC) ./configure" >&2
+	@echo "                     --enable-static --prefix=DIR; make install)" >&2
+	@echo "    pkg-config       a libmnl.pc (PKG_CONFIG_PATH) whose libdir has" >&2
+	@echo "                     libmnl.a, as Alpine's libmnl-static gives" >&2
+	@echo "  e.g. make static LIBMNL_SRC=libmnl-1.0.4.tar.bz2" >&2
 	@exit 1
 else
-	$(MUSL_CC) -static $(LDFLAGS) -o nsrun-static $(MUSL_OBJS) $(STATIC_MNL_A) $(LDLIBS)
-	@echo "built nsrun-static"
+static: nsrun-static
+	@echo "nsrun-static: $$(wc -c <nsrun-static) bytes, stripped," \
+		"$(MUSL_CC) $(STATIC_CFLAGS)"
+
+nsrun-static: $(STATIC_OBJS) $(STATIC_MNL_A)
+	$(MUSL_CC) -static $(LDFLAGS) $(STATIC_LDFLAGS) -o $@ $(STATIC_OBJS) \
+		$(STATIC_MNL_A) $(LDLIBS)
 endif
 
 # --- tests
@@ -146,10 +234,16 @@ install: nsrun
 	install -D -m 0755 nsrun $(DESTDIR)$(BINDIR)/nsrun
 	install -D -m 0644 nsrun.1 $(DESTDIR)$(MANDIR)/man1/nsrun.1
 
+# nsrun-static, installed under the name nsrun.
+install-static: nsrun-static
+	install -D -m 0755 nsrun-static $(DESTDIR)$(BINDIR)/nsrun
+	install -D -m 0644 nsrun.1 $(DESTDIR)$(MANDIR)/man1/nsrun.1
+
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsrun $(DESTDIR)$(MANDIR)/man1/nsrun.1
 
 clean:
 	rm -rf $(B) nsrun nsrun-static
 
-.PHONY: all static musl-check unit check deps demo install uninstall clean
+.PHONY: all static musl-check unit check deps demo install install-static \
+	uninstall clean
