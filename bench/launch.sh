@@ -12,6 +12,11 @@
 #
 # Usage: bench/launch.sh [RUNS]      (default 50; or $RUNS)
 #
+# NSRUN2=/path/to/another/nsrun adds a fourth, nsrun2: the same command
+# with that binary (e.g. NSRUN=./nsrun-static NSRUN2=./nsrun), timed in
+# the same rounds, the two in turn first; then also the ratio
+# nsrun/nsrun2.
+#
 # The three are interleaved, round after round, after 3 warm-up rounds,
 # in a throwaway host network namespace; prints the median and minimum of
 # each in ms and the ratios nsrun/manual and nsrun/unshare. Bounded: at
@@ -93,14 +98,18 @@ inner() {
 	local i deadline out=$BT
 	deadline=$(($(now_us) + BENCH_TIMEOUT * 1000000))
 	manual_setup || die "manual set-up (bridge nsbr0)"
-	: >"$out/nsrun"; : >"$out/manual"; : >"$out/unshare"
+	: >"$out/nsrun"; : >"$out/manual"; : >"$out/unshare"; : >"$out/nsrun2"
 	for ((i = 0; i < WARMUP + RUNS; i++)); do
 		[ "$(now_us)" -lt "$deadline" ] ||
 			die "time is up after $i rounds (BENCH_TIMEOUT=$BENCH_TIMEOUT)"
 		[ $i -eq $WARMUP ] && : >"$out/nsrun" && : >"$out/manual" &&
-			: >"$out/unshare"
+			: >"$out/unshare" && : >"$out/nsrun2"
+		[ -n "$NSRUN2" ] && [ $((i % 2)) = 1 ] && { timed "$out/nsrun2" \
+			"$NSRUN2" -p 8080:80 true || die "$NSRUN2 failed (run $i)"; }
 		timed "$out/nsrun" "$NSRUN" -p 8080:80 true ||
 			die "nsrun -p 8080:80 true failed (run $i)"
+		[ -n "$NSRUN2" ] && [ $((i % 2)) = 0 ] && { timed "$out/nsrun2" \
+			"$NSRUN2" -p 8080:80 true || die "$NSRUN2 failed (run $i)"; }
 		timed "$out/manual" manual_run "$i" 2>"$out/manual.err" ||
 			die "manual set-up failed (run $i): $(cat "$out/manual.err")"
 		timed "$out/unshare" unshare -n -m -u true ||
@@ -114,6 +123,15 @@ if [ $INNER = 1 ]; then
 fi
 
 # --- outside: make the namespace and run the rounds in it ----------------
+
+NSRUN2=${NSRUN2:-}
+if [ -n "$NSRUN2" ]; then
+	case $NSRUN2 in
+	/*) ;;
+	*) NSRUN2=$(command -v "$NSRUN2" || echo "$PWD/$NSRUN2") ;;
+	esac
+	[ -x "$NSRUN2" ] || die "NSRUN2: no nsrun binary at $NSRUN2"
+fi
 
 bench_ns
 # The manual variant's named namespaces are mounted inside the host
@@ -130,8 +148,9 @@ launch_cleanup() {
 trap launch_cleanup EXIT
 
 echo "launch: $RUNS rounds (+$WARMUP warm-up) in netns $H; nsrun is $NSRUN"
+[ -n "$NSRUN2" ] && echo "launch: nsrun2 is $NSRUN2"
 
-BT=$BT BENCH_ID=$BENCH_ID RUNS=$RUNS WARMUP=$WARMUP \
+BT=$BT BENCH_ID=$BENCH_ID RUNS=$RUNS WARMUP=$WARMUP NSRUN2=$NSRUN2 \
 	BENCH_TIMEOUT=$BENCH_TIMEOUT \
 	timeout -k 5 $((BENCH_TIMEOUT + 30)) \
 	ip netns exec "$H" bash "$0" --inner &
@@ -144,8 +163,14 @@ m=$(median <"$BT/manual")
 u=$(median <"$BT/unshare")
 printf '%-8s %10s %10s   %s\n' "" "median ms" "min ms" "what"
 printf '%-8s %10s %10s   %s\n' \
-	nsrun "$n" "$(sort -g "$BT/nsrun" | head -n 1)" "nsrun -p 8080:80 true" \
+	nsrun "$n" "$(sort -g "$BT/nsrun" | head -n 1)" "nsrun -p 8080:80 true"
+[ -z "$NSRUN2" ] || printf '%-8s %10s %10s   %s\n' \
+	nsrun2 "$(median <"$BT/nsrun2")" "$(sort -g "$BT/nsrun2" | head -n 1)" \
+	"the same with NSRUN2"
+printf '%-8s %10s %10s   %s\n' \
 	manual "$m" "$(sort -g "$BT/manual" | head -n 1)" "ip + nft by hand, same set-up" \
 	unshare "$u" "$(sort -g "$BT/unshare" | head -n 1)" "unshare -n -m -u true"
 echo "ratio nsrun/manual:  $(ratio "$n" "$m")"
 echo "ratio nsrun/unshare: $(ratio "$n" "$u")"
+[ -z "$NSRUN2" ] ||
+	echo "ratio nsrun/nsrun2:  $(ratio "$n" "$(median <"$BT/nsrun2")")"
