@@ -32,7 +32,7 @@ MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 
 # Pure code (no I/O): unit-tested and fuzzed on its own.
-PARSE_SRCS := parse.c record.c etc.c capset.c
+PARSE_SRCS := parse.c record.c etc.c capset.c json.c
 NAT_SRCS   := nat/nat.c nat/ports.c nat/guard.c nat/rule.c nat/expr.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 	      netsetup/arp.c \
