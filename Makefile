@@ -46,7 +46,7 @@ OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
-UNIT_TARGETS := parse record etc netsetup nat fwcompat ct
+UNIT_TARGETS := parse record etc netsetup nat fwcompat ct json
 UNIT_SRCS_parse    := parse.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
@@ -55,6 +55,7 @@ UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_fwcompat := nl.c nat/fwcompat.c nat/fwparse.c nat/expr.c
 UNIT_SRCS_ct       := nl.c nat/ct.c
+UNIT_SRCS_json     := json.c
 UNIT_TESTS := $(UNIT_TARGETS:%=$(B)/tests/test_%)
 
 .DEFAULT_GOAL := all
