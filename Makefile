@@ -32,7 +32,7 @@ MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 
 # Pure code (no I/O): unit-tested and fuzzed on its own.
-PARSE_SRCS := parse.c record.c etc.c capset.c json.c
+PARSE_SRCS := parse.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/ports.c nat/guard.c nat/rule.c nat/expr.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 	      netsetup/arp.c \
@@ -40,13 +40,19 @@ LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
 	      firewall.c leftovers.c child.c init.c process.c ps.c log.c
 SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS)
+# The JSON reader and writer, for the CNI plugin to come: not linked into
+# nsrun (nothing there uses it), only into its tests, its fuzz harness
+# and musl-check.
+JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
 
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
+MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
-UNIT_TARGETS := parse record etc netsetup nat fwcompat ct json
+UNIT_TARGETS := parse record etc netsetup nat fwcompat ct \
+		json json_cni json_write
 UNIT_SRCS_parse    := parse.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
@@ -55,7 +61,9 @@ UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_fwcompat := nl.c nat/fwcompat.c nat/fwparse.c nat/expr.c
 UNIT_SRCS_ct       := nl.c nat/ct.c
-UNIT_SRCS_json     := json.c
+UNIT_SRCS_json     := $(JSON_SRCS)
+UNIT_SRCS_json_cni := $(JSON_SRCS)
+UNIT_SRCS_json_write := $(JSON_SRCS)
 UNIT_TESTS := $(UNIT_TARGETS:%=$(B)/tests/test_%)
 
 .DEFAULT_GOAL := all
@@ -101,8 +109,8 @@ $(B)/musl/%.o: %.c $(wildcard *.h */*.h) $(MUSL_INC)/.stamp
 
 # Every object must compile warning-free with musl (CI runs this).
 musl-check: NSRUN_CFLAGS += -Werror
-musl-check: $(MUSL_OBJS)
-	@echo "musl-check: $(words $(MUSL_OBJS)) objects compiled with $(MUSL_CC)"
+musl-check: $(MUSL_CHECK_OBJS)
+	@echo "musl-check: $(words $(MUSL_CHECK_OBJS)) objects compiled with $(MUSL_CC)"
 
 # --- static: nsrun-static, fully static with $(MUSL_CC), optimised for
 # size and stripped. Its objects are built apart from musl-check's, in

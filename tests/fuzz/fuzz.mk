@@ -24,7 +24,7 @@ FUZZ_SRCS_words   := parse.c
 FUZZ_SRCS_record  := record.c parse.c
 FUZZ_SRCS_resolv  := etc.c parse.c
 FUZZ_SRCS_cmdline := parse.c capset.c tests/fuzz/stub.c
-FUZZ_SRCS_json    := json.c
+FUZZ_SRCS_json    := $(JSON_SRCS)
 
 FUZZ_DIR  := tests/fuzz
 FUZZ_DEPS := $(wildcard $(FUZZ_DIR)/*.h *.h */*.h)

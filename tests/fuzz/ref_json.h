@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ref_json.h - a reference reading of JSON for fuzz_json.c, written
- * apart from json.c and differently (recursive descent, strings decoded
- * into an arena, UTF-8 decoded to code points and range-checked, numbers
- * by a state machine, duplicate keys by memcmp of the decoded keys), so
- * the two can be compared: same verdict, same error offset, same tokens.
+ * apart from json_parse.c and differently (recursive descent, strings
+ * decoded into an arena, UTF-8 decoded to code points and range-checked,
+ * numbers by a state machine, duplicate keys by memcmp of the decoded
+ * keys), so the two can be compared: same verdict, same error offset,
+ * same tokens.
  *
- * The rules it shares with json.c are json.h's: JSON_MAX_DEPTH, one token
- * per value and key, errors at the first byte of what is wrong (a bad
- * number or literal: its first byte; a bad escape: its backslash; a bad
- * UTF-8 sequence: its first byte; a duplicate key: its opening quote),
- * a full token array before anything is read of the value.
+ * The rules it shares with json_parse.c are json.h's: JSON_MAX_DEPTH,
+ * one token per value and key, errors at the first byte of what is
+ * wrong (a bad number or literal: its first byte; a bad escape: its
+ * backslash; a bad UTF-8 sequence: its first byte; a duplicate key: its
+ * opening quote), a full token array before anything is read of the
+ * value.
  */
 #ifndef NSRUN_FUZZ_REF_JSON_H
 #define NSRUN_FUZZ_REF_JSON_H
