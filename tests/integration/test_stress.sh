@@ -213,9 +213,12 @@ test_churn() {
 		"0 1 2 3" "$(fds_inside)"
 	check_eq "control: ls run the same way without nsrun sees 0 1 2 3" \
 		"0 1 2 3" "$(fds_inside direct)"
+	rss_first=$(max_rss)
+	# The sandboxes just launched go away asynchronously: "before" is
+	# taken once their veths are gone, or a veth still going away counts.
+	wait_until 10 no_nsrv_veth
 	links_before=$(in_host ip -o link | wc -l)
 	rules_before=$(in_host nft list ruleset)
-	rss_first=$(max_rss)
 
 	t0=${EPOCHREALTIME/./}
 	result=$(churn 2>"$T/churn.diag")
