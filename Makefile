@@ -35,7 +35,7 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 PARSE_SRCS := parse.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/ports.c nat/guard.c nat/rule.c nat/expr.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
-	      netsetup/arp.c \
+	      netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
 APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
 	      firewall.c leftovers.c child.c init.c process.c ps.c log.c
@@ -57,7 +57,7 @@ UNIT_SRCS_parse    := parse.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
 UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
-		      netsetup/arp.c
+		      netsetup/arp.c netsetup/mac.c
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_fwcompat := nl.c nat/fwcompat.c nat/fwparse.c nat/expr.c
 UNIT_SRCS_ct       := nl.c nat/ct.c

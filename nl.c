@@ -244,6 +244,18 @@ int nl_request(struct nl_sock *s, struct nlmsghdr *nlh)
 	return nl_query(s, nlh, NULL, NULL);
 }
 
+/**
+ * nl_request_built() - send a request a builder made, and wait for its ack
+ * @s:		socket
+ * @nlh:	the builder's message, NULL when it refused its arguments
+ *
+ * Return: 0, -EINVAL for a NULL @nlh, or the kernel's -errno.
+ */
+int nl_request_built(struct nl_sock *s, struct nlmsghdr *nlh)
+{
+	return nlh ? nl_request(s, nlh) : -EINVAL;
+}
+
 /* Drains what the kernel queued for a batch: the first error wins. */
 static int drain_batch(struct nl_sock *s)
 {

@@ -16,11 +16,6 @@
 
 #include "netsetup.h"
 
-static int send_built(struct nl_sock *s, struct nlmsghdr *nlh)
-{
-	return nlh ? nl_request(s, nlh) : -EINVAL;
-}
-
 /* The directed broadcast of @addr/@prefix; 0 when there is none: /31
  * point-to-point links (RFC 3021) and /32 host addresses have no broadcast.
  */
@@ -114,7 +109,7 @@ int addr_add(struct nl_sock *s, int ifindex, struct in_addr addr, int prefix)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	return send_built(s, addr_build_add(buf, ifindex, addr, prefix));
+	return nl_request_built(s, addr_build_add(buf, ifindex, addr, prefix));
 }
 
 /**
@@ -131,7 +126,7 @@ int route_add_default(struct nl_sock *s, int ifindex, struct in_addr gateway)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	return send_built(s, route_build_default(buf, ifindex, gateway));
+	return nl_request_built(s, route_build_default(buf, ifindex, gateway));
 }
 
 /**

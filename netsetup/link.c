@@ -58,11 +58,6 @@ static void want_up(struct nlmsghdr *nlh)
 	ifm->ifi_change |= IFF_UP;
 }
 
-static int send_built(struct nl_sock *s, struct nlmsghdr *nlh)
-{
-	return nlh ? nl_request(s, nlh) : -EINVAL;
-}
-
 /**
  * link_build_bridge() - build the request that creates a bridge, up
  * @buf:	buffer of at least NL_SEND_BUF bytes
@@ -215,7 +210,7 @@ int link_add_bridge(struct nl_sock *s, const char *name, const uint8_t *mac)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	return send_built(s, link_build_bridge(buf, name, mac));
+	return nl_request_built(s, link_build_bridge(buf, name, mac));
 }
 
 /**
@@ -236,7 +231,7 @@ int link_add_veth(struct nl_sock *s, const char *name, int master,
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	return send_built(s, link_build_veth(buf, name, master, peer,
+	return nl_request_built(s, link_build_veth(buf, name, master, peer,
 					     peer_pid, mtu));
 }
 
@@ -274,41 +269,7 @@ int link_set_up(struct nl_sock *s, int ifindex)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	return send_built(s, link_build_up(buf, ifindex));
-}
-
-/**
- * link_build_up_mac() - build the request that sets a link's MAC and up
- * @buf:	buffer of at least NL_SEND_BUF bytes
- * @ifindex:	the link
- * @mac:	ETH_ALEN bytes
- *
- * The kernel changes the address before the flags, in one request.
- *
- * Return: the message, or NULL when @ifindex is not positive.
- */
-struct nlmsghdr *link_build_up_mac(void *buf, int ifindex, const uint8_t *mac)
-{
-	struct nlmsghdr *nlh = link_build_up(buf, ifindex);
-
-	if (nlh)
-		mnl_attr_put(nlh, IFLA_ADDRESS, ETH_ALEN, mac);
-	return nlh;
-}
-
-/**
- * link_set_up_mac() - set a link's MAC and IFF_UP
- * @s:		rtnetlink socket
- * @ifindex:	the link
- * @mac:	ETH_ALEN bytes
- *
- * Return: 0 or -errno.
- */
-int link_set_up_mac(struct nl_sock *s, int ifindex, const uint8_t *mac)
-{
-	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
-
-	return send_built(s, link_build_up_mac(buf, ifindex, mac));
+	return nl_request_built(s, link_build_up(buf, ifindex));
 }
 
 /**
@@ -323,7 +284,7 @@ int link_set_port(struct nl_sock *s, int ifindex)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	return send_built(s, link_build_port(buf, ifindex));
+	return nl_request_built(s, link_build_port(buf, ifindex));
 }
 
 /* Copies IFLA_INFO_KIND out of IFLA_LINKINFO, when there is one. */

@@ -19,9 +19,8 @@ init
 # (top level), and the mount table: where a sandbox's files could leak to.
 # What other test scripts running meanwhile make and remove is left out:
 # their namespaces (nsrt-*, bench's nsb-*), their directories (nsrt-*) and
-# the examples' and benchmarks' (mktemp nsrun-NAME.XXXXXX). And the lock
-# file /run/nsrun.lock, the one file nsrun documents it creates (on the
-# machine's first launch). And /run/mount, where util-linux's mount(8)
+# the examples' and benchmarks' (mktemp nsrun-NAME.XXXXXX). And /run/mount,
+# where util-linux's mount(8)
 # keeps its state: this script's own `mount --bind` makes it on a fresh
 # machine.
 host_files() {
@@ -32,7 +31,7 @@ host_files() {
 		awk '{ print "mount", $4, $5, $9 }' /proc/self/mountinfo
 	} | grep -Ev -e '^/tmp/nsrt-' \
 		-e '^/tmp/nsrun-(demo|two|web|bench)\.[A-Za-z0-9]{6}$' \
-		-e '^(mount .* )?/run/netns/(nsrt|nsb)-' -e '^/run/nsrun\.lock$' \
+		-e '^(mount .* )?/run/netns/(nsrt|nsb)-' \
 		-e '^/run/mount(/|$)' |
 		sort
 }
