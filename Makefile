@@ -222,6 +222,13 @@ $$(B)/tests/test_$(1): tests/unit/test_$(1).c $$(UNIT_SRCS_$(1)) $$(UNIT_DEPS)
 endef
 $(foreach t,$(UNIT_TARGETS),$(eval $(call unit_build,$(t))))
 
+# Not part of the suite: tests/tools/mv-check.sh drives it, as root, in
+# throwaway namespaces.
+$(B)/tools/mvprobe: tests/tools/mvprobe.c nl.c netsetup/link.c \
+		netsetup/macvlan.c netspec.c parse.c $(UNIT_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
+
 unit: $(UNIT_TESTS)
 
 check: nsrun unit $(FUZZ_REPLAY_BINS)
