@@ -14,7 +14,7 @@
 # Every check prints "ok - ..." or "not ok - ..." (tests/run.sh counts
 # them); each target fails if any check failed.
 
-FUZZ_TARGETS := publish cidr words record resolv cmdline json
+FUZZ_TARGETS := publish cidr words record resolv cmdline json netspec
 
 # What each harness links besides itself; cmdline also gets options.c,
 # built with -Dexit=fuzz_exit (see tests/fuzz/stub.c).
@@ -25,6 +25,7 @@ FUZZ_SRCS_record  := record.c parse.c
 FUZZ_SRCS_resolv  := etc.c parse.c
 FUZZ_SRCS_cmdline := parse.c capset.c tests/fuzz/stub.c
 FUZZ_SRCS_json    := $(JSON_SRCS)
+FUZZ_SRCS_netspec := netspec.c parse.c
 
 FUZZ_DIR  := tests/fuzz
 FUZZ_DEPS := $(wildcard $(FUZZ_DIR)/*.h *.h */*.h)
