@@ -240,6 +240,19 @@ static int find_stale_port(int ifindex, const char *name, unsigned int flags,
 	return 0;
 }
 
+/* The dump saw the port up while its nsrun may still have been running:
+ * one that exits sets its port down first, so a port still up now, after
+ * its nsrun was seen gone, is one that nsrun never got to set down.
+ */
+static int still_up(struct nl_sock *rt, int pid)
+{
+	char name[IFNAMSIZ];
+	struct link_info li;
+
+	snprintf(name, sizeof(name), PORT_PREFIX "%d", pid);
+	return !link_get(rt, name, &li) && li.up;
+}
+
 /**
  * leftovers_sweep() - cut off what a SIGKILLed nsrun left on the bridge
  * @rt:		rtnetlink socket of the host
@@ -264,7 +277,8 @@ void leftovers_sweep(struct nl_sock *rt, int bridge_index, const char *bridge)
 		err = link_each_port(rt, bridge_index, find_stale_port, &w);
 	}
 	for (i = 0; !err && i < w.stale.n; i++) {
-		if (!link_del(rt, w.stale.v[i]))
+		if (still_up(rt, w.stale_pid.v[i]) &&
+		    !link_del(rt, w.stale.v[i]))
 			warn("removed " PORT_PREFIX "%d, left on %s by a sandbox "
 			     "whose nsrun was killed", w.stale_pid.v[i], bridge);
 	}
