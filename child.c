@@ -120,7 +120,7 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 		die_nl(rt, err, "adding the default route via %s", addr);
 	}
 	/* Best effort: without it the host learns the MAC on first use. */
-	arp_announce(idx, c->mac, c->addr, c->gateway);
+	arp_announce(rt, idx, c->gateway);
 }
 
 /* Reads a small file whole; "" when it cannot be read. */

@@ -228,6 +228,7 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 	snprintf(h->table, sizeof(h->table), TABLE_PREFIX "%s", o->name);
 	h->net = !o->net_none;
 	h->fw_compat = o->fw_compat;
+	h->pid_host = o->pid_host;
 	open_sockets(h);
 	if (h->net) {
 		/* Before the first change to the host: a port taken or an
@@ -307,5 +308,5 @@ void launch_teardown(struct host *h)
 	else
 		nat_delete(&h->nft, h->table, h->net);
 	hostports_release(&h->ports);
-	leftovers_detach(h->net_fd, h->mnt_fd, &h->netns);
+	leftovers_detach(h->net_fd, h->pid_host, &h->netns);
 }

@@ -24,6 +24,7 @@
  * @br:		the bridge
  * @net:	the sandbox is on a bridge (not --net none)
  * @fw_compat:	launched with --fw-compat
+ * @pid_host:	launched with --pid host
  * @nft:	owns the sandbox's table: closing it deletes the table
  * @rt:		rtnetlink socket of the host namespace, open to the end
  * @conf:	the sandbox's address, gateway and prefix
@@ -42,6 +43,7 @@ struct host {
 	struct bridge br;
 	int net;
 	int fw_compat;
+	int pid_host;
 	struct nl_sock nft;
 	struct nl_sock rt;
 	struct netconf conf;

@@ -109,16 +109,20 @@ static void shorten_orphans(int net_fd)
 		sysctl_ensure("/proc/sys/net/ipv4/tcp_orphan_retries", "1");
 }
 
-/* Every descriptor but the standard ones and the two namespaces. */
-static void close_others(int keep1, int keep2)
+/* The caller's descriptors that nsrun inherited (all of nsrun's own are
+ * close-on-exec): a pipe the caller reads to its end must not wait for
+ * the helper.
+ */
+static void close_inherited(void)
 {
 	struct rlimit rl;
-	int fd, max = FD_SCAN_MAX;
+	int fd, max = FD_SCAN_MAX, flags;
 
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)max)
 		max = (int)rl.rlim_cur;
 	for (fd = STDERR_FILENO + 1; fd < max; fd++) {
-		if (fd != keep1 && fd != keep2)
+		flags = fcntl(fd, F_GETFD);
+		if (flags >= 0 && !(flags & FD_CLOEXEC))
 			close(fd);
 	}
 }
@@ -127,34 +131,41 @@ static void close_others(int keep1, int keep2)
  * leftovers_detach() - leave the kernel's teardown of the sandbox to a
  *			helper that outlives nsrun
  * @net_fd:	the sandbox's network namespace, or -1
- * @mnt_fd:	its mount namespace, or -1
+ * @pid_host:	--pid host: processes that entered with nsrun exec are no
+ *		descendants of nsrun, and the helper ends them
  * @netns:	device and inode of the network namespace
  *
- * The last reference to the child's mount namespace unmounts its tree
- * (~2 ms, RCU grace periods): the helper inherits the references and
- * drops them when it exits, after nsrun has exited. Processes that
- * entered with nsrun exec are no descendants of nsrun: the helper finds
- * and ends them.
+ * The last references to what the sandbox used wait for RCU grace
+ * periods when they go: the nf_tables socket (its table's destruction,
+ * ~8 ms), the mount namespace (~2 ms). The helper inherits nsrun's
+ * descriptors and holds them until nsrun has exited, so that the last
+ * reference is its own and the waits are off nsrun's exit path. It holds
+ * none of the caller's: $(nsrun ...) ends when nsrun does.
  */
-void leftovers_detach(int net_fd, int mnt_fd, const struct stat *netns)
+void leftovers_detach(int net_fd, int pid_host, const struct stat *netns)
 {
-	int null;
+	int alive[2], null;
+	char c;
 
-	(void)mnt_fd;	/* inherited: held until the helper exits */
-	if (fork() != 0)
+	if (pipe2(alive, O_CLOEXEC))
 		return;
-	/* The caller's output stays open as long as anyone holds it:
-	 * $(nsrun ...) would wait for the helper, not for nsrun.
-	 */
+	if (fork() != 0) {
+		close(alive[0]);
+		return;		/* alive[1] closes when nsrun exits */
+	}
+	close(alive[1]);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
 	}
-	close_others(net_fd, mnt_fd);
+	close_inherited();
+	while (read(alive[0], &c, 1) < 0 && errno == EINTR)
+		;
 	shorten_orphans(net_fd);
-	kill_sandbox(netns);
+	if (pid_host)
+		kill_sandbox(netns);
 	_exit(0);
 }
 

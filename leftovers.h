@@ -10,7 +10,7 @@
 #include "nl.h"
 
 void leftovers_end(const struct stat *netns);
-void leftovers_detach(int net_fd, int mnt_fd, const struct stat *netns);
+void leftovers_detach(int net_fd, int pid_host, const struct stat *netns);
 void leftovers_sweep(struct nl_sock *rt, int bridge_index, const char *bridge);
 
 #endif /* NSRUN_LEFTOVERS_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* arp.c - announce a new address on its link with one ARP request.
+/* arp.c - announce a new address on its link: resolve the gateway.
  *
  * A sandbox that takes an address the last one gave up may find the
  * host's neighbour entry for it failed or probing (the host tried to
@@ -8,78 +8,59 @@
  * the gateway's address (RFC 826: the receiver of a request for itself
  * learns the sender) settles the entry at once, and sends what the host
  * had queued for it. The CNI bridge plugin sends a gratuitous ARP for the
- * same reason.
+ * same reason. The kernel sends the request itself when told to use a
+ * neighbour entry (NTF_USE): no packet socket, whose close would wait for
+ * an RCU grace period (some 10 ms).
  */
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <net/if_arp.h>
 #include <sys/socket.h>
 
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 
 #include "arp.h"
 
-/* The ARP payload for IPv4 over Ethernet (RFC 826), packed. */
-#define ARP_LEN 28
-
 /**
- * arp_build_request() - build an ARP request, who-has @target tell @addr
- * @buf:	ARP_LEN (28) bytes, the ARP payload without Ethernet header
- * @mac:	sender's MAC, ETH_ALEN bytes
- * @addr:	sender's address
- * @target:	address asked for
+ * arp_build_resolve() - build the request that makes the kernel resolve
+ *			 @addr on a link now (ip neigh replace ADDR dev DEV
+ *			 nud none use)
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @ifindex:	the link
+ * @addr:	the address to resolve, the gateway's
  *
- * Return: the length, 28.
+ * Return: the message, or NULL when @ifindex is not positive.
  */
-size_t arp_build_request(uint8_t *buf, const uint8_t *mac, struct in_addr addr,
-			 struct in_addr target)
+struct nlmsghdr *arp_build_resolve(void *buf, int ifindex, struct in_addr addr)
 {
-	const uint16_t hw = htons(ARPHRD_ETHER), proto = htons(ETH_P_IP);
-	const uint16_t op = htons(ARPOP_REQUEST);
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
 
-	memcpy(buf, &hw, 2);
-	memcpy(buf + 2, &proto, 2);
-	buf[4] = ETH_ALEN;
-	buf[5] = 4;
-	memcpy(buf + 6, &op, 2);
-	memcpy(buf + 8, mac, ETH_ALEN);
-	memcpy(buf + 14, &addr.s_addr, 4);
-	memset(buf + 18, 0, ETH_ALEN);
-	memcpy(buf + 24, &target.s_addr, 4);
-	return ARP_LEN;
+	if (ifindex <= 0)
+		return NULL;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_NONE;
+	ndm->ndm_flags = NTF_USE;
+	mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
+	return nlh;
 }
 
 /**
- * arp_announce() - broadcast who-has @target tell @addr on a link
- * @ifindex:	the link, up
- * @mac:	its MAC
- * @addr:	its new address
- * @target:	the gateway's address
- *
- * Needs CAP_NET_RAW in the link's network namespace.
+ * arp_announce() - send an ARP request for @gateway from a link
+ * @s:		rtnetlink socket of the link's namespace
+ * @ifindex:	the link, up, with its address
+ * @gateway:	the gateway's address
  *
  * Return: 0 or -errno.
  */
-int arp_announce(int ifindex, const uint8_t *mac, struct in_addr addr,
-		 struct in_addr target)
+int arp_announce(struct nl_sock *s, int ifindex, struct in_addr gateway)
 {
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_ARP),
-				   .sll_ifindex = ifindex,
-				   .sll_halen = ETH_ALEN };
-	uint8_t buf[ARP_LEN];
-	size_t len = arp_build_request(buf, mac, addr, target);
-	int fd, err = 0;
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	memset(sll.sll_addr, 0xff, ETH_ALEN);
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (sendto(fd, buf, len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	return nl_request_built(s, arp_build_resolve(buf, ifindex, gateway));
 }

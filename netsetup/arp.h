@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* arp.h - announce a new address on its link with one ARP request. */
+/* arp.h - announce a new address on its link: resolve the gateway. */
 #ifndef NSRUN_NETSETUP_ARP_H
 #define NSRUN_NETSETUP_ARP_H
 
-#include <stddef.h>
-#include <stdint.h>
 #include <netinet/in.h>
 
-size_t arp_build_request(uint8_t *buf, const uint8_t *mac, struct in_addr addr,
-			 struct in_addr target);
-int arp_announce(int ifindex, const uint8_t *mac, struct in_addr addr,
-		 struct in_addr target);
+#include "../nl.h"
+
+struct nlmsghdr *arp_build_resolve(void *buf, int ifindex,
+				   struct in_addr addr);
+int arp_announce(struct nl_sock *s, int ifindex, struct in_addr gateway);
 
 #endif /* NSRUN_NETSETUP_ARP_H */

@@ -16,6 +16,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -445,21 +446,32 @@ static void test_mtu_mac(void *buf)
 	      "up_mac: IFLA_ADDRESS is the MAC");
 }
 
-/* who-has 10.88.0.1 tell 10.88.0.2, from 02:6e:0a:58:00:02 */
-static void test_arp(void)
+/* ip neigh replace 10.88.0.1 dev eth0 nud none use */
+static void test_arp(void *buf)
 {
-	static const uint8_t mac[ETH_ALEN] = { 2, 0x6e, 10, 88, 0, 2 };
-	static const uint8_t want[28] = {
-		0, 1, 8, 0, 6, 4, 0, 1, 2, 0x6e, 10, 88, 0, 2, 10, 88, 0, 2,
-		0, 0, 0, 0, 0, 0, 10, 88, 0, 1 };
-	uint8_t got[28];
-	struct in_addr a, gw;
+	struct nlmsghdr *nlh;
+	const struct ndmsg *ndm;
+	const struct nlattr *a, *dst = NULL;
+	struct in_addr gw;
 
-	inet_pton(AF_INET, "10.88.0.2", &a);
 	inet_pton(AF_INET, "10.88.0.1", &gw);
-	CHECK(arp_build_request(got, mac, a, gw) == 28 &&
-	      !memcmp(got, want, sizeof(want)),
-	      "arp: request who-has the gateway tell the sandbox, RFC 826");
+	CHECK(arp_build_resolve(buf, 0, gw) == NULL, "arp: ifindex 0 refused");
+	nlh = arp_build_resolve(buf, 3, gw);
+	ndm = mnl_nlmsg_get_payload(nlh);
+	mnl_attr_for_each(a, nlh, sizeof(*ndm)) {
+		if (mnl_attr_get_type(a) == NDA_DST)
+			dst = a;
+	}
+	CHECK(nlh->nlmsg_type == RTM_NEWNEIGH &&
+	      (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_REPLACE)) ==
+		      (NLM_F_CREATE | NLM_F_REPLACE),
+	      "arp: RTM_NEWNEIGH, CREATE|REPLACE");
+	CHECK(ndm->ndm_family == AF_INET && ndm->ndm_ifindex == 3 &&
+	      ndm->ndm_state == NUD_NONE && ndm->ndm_flags == NTF_USE,
+	      "arp: AF_INET, ifindex 3, nud none, NTF_USE");
+	CHECK(dst && mnl_attr_get_payload_len(dst) == 4 &&
+	      !memcmp(mnl_attr_get_payload(dst), &gw, 4),
+	      "arp: NDA_DST is the gateway, network order");
 }
 
 int main(void)
@@ -476,6 +488,6 @@ int main(void)
 	test_route(buf);
 	test_sysctl();
 	test_mtu_mac(buf);
-	test_arp();
+	test_arp(buf);
 	return CHECK_DONE();
 }
