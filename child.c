@@ -83,6 +83,11 @@ static void setup_mounts(const struct options *o)
 		die_err(-errno, "mounting /sys");
 	if (!o->pid_host && mount("proc", "/proc", "proc", flags, NULL))
 		die_err(-errno, "mounting /proc");
+}
+
+/* Once the sandbox's own sysctls are set, before the command runs. */
+static void lock_knobs(void)
+{
 	read_only("/proc/sys");
 	read_only("/proc/sysrq-trigger");
 }
@@ -103,6 +108,15 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 	idx = (int)if_nametoindex("eth0");
 	if (!idx)
 		die_err(-errno, "finding eth0");
+	/* The first ARP request for the gateway may go out before the
+	 * bridge port forwards (the host learns of the carrier a moment
+	 * later): retried after 100 ms, not the kernel's second, the first
+	 * reply is not held up. The sandbox's own setting.
+	 */
+	err = sysctl_ensure("/proc/sys/net/ipv4/neigh/eth0/retrans_time_ms",
+			    "100");
+	if (err)
+		die_err(err, "setting eth0's ARP retry time");
 	/* The MAC follows from the address: a neighbour that knew the
 	 * address's last holder needs no new ARP to reach this one.
 	 */
@@ -298,6 +312,7 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 	if (hosts_build(o->hostname, conf.addr, hosts, sizeof(hosts)) < 0)
 		die("building /etc/hosts");
 	install_etc(resolv, hosts, o->hostname);
+	lock_knobs();
 	step("child: /etc files");
 	if (o->pid_host)
 		start_command(o);
