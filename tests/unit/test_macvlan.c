@@ -15,68 +15,10 @@
 #include "netsetup/macvlan.h"
 #include "netspec.h"
 #include "tests/unit/check.h"
+#include "tests/unit/rtparse.h"
 
-#define MAX_TYPE 64
 #define CREATE (NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL)
 
-/**
- * struct attrs - attributes of one nesting level, as parsed back
- * @tb:		attribute by type (NLA_F_* bits masked off)
- * @count:	how many attributes the level has
- * @bytes:	bytes they cover, padding included
- */
-struct attrs {
-	const struct nlattr *tb[MAX_TYPE];
-	int count;
-	size_t bytes;
-};
-
-static int collect(const struct nlattr *attr, void *data)
-{
-	struct attrs *a = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type < MAX_TYPE)
-		a->tb[type] = attr;
-	a->count++;
-	a->bytes += MNL_ALIGN(attr->nla_len);
-	return MNL_CB_OK;
-}
-
-/* 0 when the attributes after @hdr are well formed and tile the message
- * exactly (mnl_attr_parse() alone ignores a short tail).
- */
-static int parse_msg(const struct nlmsghdr *nlh, size_t hdr, struct attrs *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (mnl_attr_parse(nlh, hdr, collect, a) != MNL_CB_OK)
-		return -1;
-	return a->bytes == nlh->nlmsg_len - mnl_nlmsg_size(MNL_ALIGN(hdr)) ?
-	       0 : -1;
-}
-
-static int parse_nest(const struct nlattr *nest, struct attrs *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (!nest || mnl_attr_parse_nested(nest, collect, a) != MNL_CB_OK)
-		return -1;
-	return a->bytes == mnl_attr_get_payload_len(nest) ? 0 : -1;
-}
-
-static int is_strz(const struct nlattr *attr, const char *want)
-{
-	return attr && mnl_attr_get_payload_len(attr) == strlen(want) + 1 &&
-	       memcmp(mnl_attr_get_payload(attr), want, strlen(want) + 1) == 0;
-}
-
-/* rtnetlink integers are in host byte order: the payload's bytes are
- * those of the value in memory, not htonl()'d.
- */
-static int is_u32(const struct nlattr *attr, uint32_t want)
-{
-	return attr && mnl_attr_get_payload_len(attr) == 4 &&
-	       memcmp(mnl_attr_get_payload(attr), &want, 4) == 0;
-}
 
 static int is_u16(const struct nlattr *attr, uint16_t want)
 {

@@ -23,71 +23,8 @@
 #include "netsetup/arp.h"
 #include "netsetup/netsetup.h"
 #include "tests/unit/check.h"
+#include "tests/unit/rtparse.h"
 
-/* Each attribute of one level, by type; the last one wins. */
-#define MAX_TYPE 64
-
-/**
- * struct attrs - attributes of one nesting level, as parsed back
- * @tb:		attribute by type (NLA_F_* bits masked off)
- * @count:	how many attributes the level has
- * @bytes:	bytes they cover, padding included
- * @raw_type:	nla_type of the last attribute, flags included
- */
-struct attrs {
-	const struct nlattr *tb[MAX_TYPE];
-	int count;
-	size_t bytes;
-	uint16_t raw_type;
-};
-
-static int collect(const struct nlattr *attr, void *data)
-{
-	struct attrs *a = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type < MAX_TYPE)
-		a->tb[type] = attr;
-	a->count++;
-	a->bytes += MNL_ALIGN(attr->nla_len);
-	a->raw_type = attr->nla_type;
-	return MNL_CB_OK;
-}
-
-/* Parses the attributes after a fixed header: 0 when they are well formed
- * and tile the message exactly (mnl_attr_parse() alone ignores a short
- * tail), -1 otherwise.
- */
-static int parse_msg(const struct nlmsghdr *nlh, size_t hdr, struct attrs *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (mnl_attr_parse(nlh, hdr, collect, a) != MNL_CB_OK)
-		return -1;
-	return a->bytes == nlh->nlmsg_len - mnl_nlmsg_size(MNL_ALIGN(hdr)) ?
-	       0 : -1;
-}
-
-/* The same for the attributes nested in @nest. */
-static int parse_nest(const struct nlattr *nest, struct attrs *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (!nest || mnl_attr_parse_nested(nest, collect, a) != MNL_CB_OK)
-		return -1;
-	return a->bytes == mnl_attr_get_payload_len(nest) ? 0 : -1;
-}
-
-/* A string attribute: NUL-terminated, exactly @want with its NUL. */
-static int is_strz(const struct nlattr *attr, const char *want)
-{
-	return attr && mnl_attr_get_payload_len(attr) == strlen(want) + 1 &&
-	       memcmp(mnl_attr_get_payload(attr), want, strlen(want) + 1) == 0;
-}
-
-static int is_u32(const struct nlattr *attr, uint32_t want)
-{
-	return attr && mnl_attr_get_payload_len(attr) == 4 &&
-	       mnl_attr_get_u32(attr) == want;
-}
 
 /* Four bytes in this order, i.e. network byte order for an address. */
 static int is_bytes4(const struct nlattr *attr, uint8_t b0, uint8_t b1,
