@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <linux/netlink.h>
+#include <linux/netfilter/nfnetlink.h>
 
 #include "nl.h"
 
@@ -242,6 +243,31 @@ int nl_query(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb,
 int nl_request(struct nl_sock *s, struct nlmsghdr *nlh)
 {
 	return nl_query(s, nlh, NULL, NULL);
+}
+
+/**
+ * nl_nfnl_request() - start a stand-alone nfnetlink request (not in a batch)
+ * @buf:	buffer, 4-byte aligned, large enough for the request
+ * @subsys:	NFNL_SUBSYS_NFTABLES, NFNL_SUBSYS_CTNETLINK, ...
+ * @type:	the subsystem's message type
+ * @family:	nfgen_family: NFPROTO_IPV4, AF_INET, ...
+ * @flags:	NLM_F_DUMP or 0; NLM_F_REQUEST is added
+ *
+ * Return: the message, to which attributes may be added.
+ */
+struct nlmsghdr *nl_nfnl_request(void *buf, uint8_t subsys, uint8_t type,
+				 uint8_t family, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = (uint16_t)(subsys << 8 | type);
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	return nlh;
 }
 
 /**

@@ -47,6 +47,8 @@ int nl_fd(const struct nl_sock *s);
 uint32_t nl_next_seq(struct nl_sock *s);
 int nl_request(struct nl_sock *s, struct nlmsghdr *nlh);
 int nl_request_built(struct nl_sock *s, struct nlmsghdr *nlh);
+struct nlmsghdr *nl_nfnl_request(void *buf, uint8_t subsys, uint8_t type,
+				 uint8_t family, uint16_t flags);
 int nl_query(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb,
 	     void *data);
 int nl_send_batch(struct nl_sock *s, const void *buf, ssize_t len);

@@ -55,18 +55,9 @@
  */
 static struct nlmsghdr *ct_request(void *buf, uint16_t type, uint16_t flags)
 {
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfg;
-
 	memset(buf, 0, CT_MSG_SIZE);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = NFNL_SUBSYS_CTNETLINK << 8 | type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = AF_INET;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return nl_nfnl_request(buf, NFNL_SUBSYS_CTNETLINK, (uint8_t)type,
+			       AF_INET, flags);
 }
 
 /**

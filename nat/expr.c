@@ -16,6 +16,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "../nl.h"
 #include "expr.h"
 
 /* Bytes left for the message being built, counted from its header as
@@ -398,14 +399,6 @@ void expr_masq(struct nat_batch *b)
 struct nlmsghdr *nft_request(void *buf, uint16_t type, uint8_t family,
 			     uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = NFNL_SUBSYS_NFTABLES << 8 | type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = family;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return nl_nfnl_request(buf, NFNL_SUBSYS_NFTABLES, (uint8_t)type,
+			       family, flags);
 }

@@ -97,27 +97,26 @@ ms_since() {
 # answer at once: its MAC follows from the address. Then a restart with
 # the same name and port, as systemctl restart does.
 test_address_reuse() {
-	local pid t0 ms
 	run_nsrun -- ping -c1 -W2 198.18.0.2
 	check_eq "a short sandbox pings upstream" 0 "$RC" || diag "$ERR"
+	answers_soon r1 "reused address" \
+		"reused address: the published port answers from upstream within 1 s of the launch"
+	answers_soon r2 restart \
+		"restart with the same name and port: answers from upstream within 1 s"
+}
+
+# answers_soon TAG WHAT CHECK: launch sandbox "reuse" publishing 8080:80
+# with server TAG, report (as WHAT) how soon upstream gets its first
+# answer, check (as CHECK) that it is within 1 s, and end it.
+answers_soon() {
+	local pid t0 ms
 	t0=${EPOCHREALTIME/./}
-	spawn_nsrun "$T/r1.out" --name reuse -p 8080:80 -- "$T/srv.sh" r1 tcp:80
+	spawn_nsrun "$T/$1.out" --name reuse -p 8080:80 -- "$T/srv.sh" "$1" tcp:80
 	pid=$SPAWNED
-	wait_until 15 quick_answers "$UP_NS" 198.18.0.1 8080 r1
+	wait_until 15 quick_answers "$UP_NS" 198.18.0.1 8080 "$1"
 	ms=$(ms_since "$t0")
-	diag "reused address: first answer from upstream $ms ms after the launch"
-	check "reused address: the published port answers from upstream within 1 s of the launch" \
-		test "$ms" -lt 1000
-	kill -TERM "$pid"
-	wait_exit "$pid" 5
-	t0=${EPOCHREALTIME/./}
-	spawn_nsrun "$T/r2.out" --name reuse -p 8080:80 -- "$T/srv.sh" r2 tcp:80
-	pid=$SPAWNED
-	wait_until 15 quick_answers "$UP_NS" 198.18.0.1 8080 r2
-	ms=$(ms_since "$t0")
-	diag "restart: first answer from upstream $ms ms after the launch"
-	check "restart with the same name and port: answers from upstream within 1 s" \
-		test "$ms" -lt 1000
+	diag "$2: first answer from upstream $ms ms after the launch"
+	check "$3" test "$ms" -lt 1000
 	kill -TERM "$pid"
 	wait_exit "$pid" 5
 }
