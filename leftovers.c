@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "leftovers.h"
 #include "log.h"
 #include "netsetup/netsetup.h"
@@ -33,8 +34,6 @@
  */
 #define DUMP_TRIES	8
 
-/* First allocation of a growing list. */
-#define LIST_FIRST	64
 
 static int in_sandbox(const struct stat *netns, const char *pid)
 {
@@ -182,15 +181,11 @@ struct int_list {
 
 static int int_list_add(struct int_list *l, int value)
 {
-	int *grown;
+	int *grown = grow(l->v, &l->size, l->n, sizeof(*l->v));
 
-	if (l->n == l->size) {
-		l->size = l->size ? 2 * l->size : LIST_FIRST;
-		grown = realloc(l->v, l->size * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		l->v = grown;
-	}
+	if (!grown)
+		return -ENOMEM;
+	l->v = grown;
 	l->v[l->n++] = value;
 	return 0;
 }

@@ -14,13 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "log.h"
 #include "nat/nat.h"
 #include "parse.h"
 #include "sandboxes.h"
 
-/* First allocation of a growing address list. */
-#define ADDRS_FIRST 64
 
 /* Dumps interrupted by a change of the ruleset (NLM_F_DUMP_INTR) are
  * read again, this many times at most.
@@ -41,15 +40,11 @@ struct record_list {
 static int add_table(const struct nat_table *t, void *data)
 {
 	struct record_list *l = data;
-	struct record *grown;
+	struct record *grown = grow(l->r, &l->size, l->n, sizeof(*l->r));
 
-	if (l->n == l->size) {
-		l->size = l->size ? 2 * l->size : ADDRS_FIRST;
-		grown = realloc(l->r, l->size * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		l->r = grown;
-	}
+	if (!grown)
+		return -ENOMEM;
+	l->r = grown;
 	/* Not every table named nsrun-* need be ours: skip what is not a
 	 * record rather than fail.
 	 */
@@ -245,13 +240,10 @@ static int collect(const struct record *r, void *data)
 
 	if (!strcmp(r->name, u->name))
 		u->clash = 1;
-	if (u->n == u->size) {
-		u->size = u->size ? 2 * u->size : ADDRS_FIRST;
-		grown = realloc(u->addrs, u->size * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		u->addrs = grown;
-	}
+	grown = grow(u->addrs, &u->size, u->n, sizeof(*u->addrs));
+	if (!grown)
+		return -ENOMEM;
+	u->addrs = grown;
 	u->addrs[u->n++] = ntohl(r->addr.s_addr);
 	return 0;
 }
