@@ -33,7 +33,8 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 
 # Pure code (no I/O): unit-tested and fuzzed on its own.
 PARSE_SRCS := parse.c record.c etc.c capset.c
-NAT_SRCS   := nat/nat.c nat/ports.c nat/guard.c nat/rule.c nat/expr.c
+NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/guard.c nat/rule.c \
+	      nat/expr.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 	      netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
@@ -55,7 +56,7 @@ MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o) \
 		   $(MACVLAN_SRCS:%.c=$(B)/musl/%.o)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
-UNIT_TARGETS := parse record etc netsetup nat fwcompat ct \
+UNIT_TARGETS := parse record etc netsetup nat shared fwcompat ct \
 		json json_cni json_write macvlan
 UNIT_SRCS_parse    := parse.c
 UNIT_SRCS_record   := record.c parse.c
@@ -63,6 +64,7 @@ UNIT_SRCS_etc      := etc.c
 UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 		      netsetup/arp.c netsetup/mac.c
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
+UNIT_SRCS_shared   := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_fwcompat := nl.c nat/fwcompat.c nat/fwparse.c nat/expr.c
 UNIT_SRCS_ct       := nl.c nat/ct.c
 UNIT_SRCS_json     := $(JSON_SRCS)

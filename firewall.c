@@ -122,18 +122,18 @@ void firewall_compat_launch(struct nl_sock *nft, const char *bridge,
  *			    accept rules if it was the last one needing them
  * @nft:	the sandbox's nf_tables socket
  * @bridge:	its bridge
- * @table:	its table name
- * @net:	as nat_delete()'s
+ * @table:	its record's table
+ * @guard:	its guard's table, as nat_delete() takes it
  *
  * Under the launch lock, so that a launch adding the rules cannot
  * interleave.
  */
 void firewall_compat_exit(struct nl_sock *nft, const char *bridge,
-			  const char *table, int net)
+			  const char *table, const char *guard)
 {
 	int lock = sandboxes_lock();
 
-	nat_delete(nft, table, net);
+	nat_delete(nft, table, guard);
 	if (compat_users(nft, bridge) == 0)
 		fwc_remove(nft, bridge);
 	sandboxes_unlock(lock);

@@ -85,40 +85,56 @@ static void fill_record(struct record *r, const struct host *h,
 	record_command(r, o->argv);
 }
 
-static void create_table(struct host *h, const struct options *o,
-			 pid_t child)
+/* What the sandbox's tables and elements are made from: kept in @h,
+ * for renewing the elements and deleting them at the end.
+ */
+static void fill_sandbox(struct host *h, const struct options *o)
 {
-	struct nat_port ports[MAX_PUBLISH];
-	struct nat_sandbox sb = { .name = o->name, .bridge = o->bridge,
-				  .port = h->port, .addr = h->conf.addr,
-				  .subnet = h->br.net, .prefix = h->br.prefix,
-				  .ports = ports, .nports = o->nports,
-				  .net = h->net, .table = h->table,
-				  .mac = h->conf.mac };
-	uint8_t udata[RECORD_MAX];
-	struct record r;
 	size_t i;
-	int len, err;
 
 	for (i = 0; i < o->nports; i++) {
 		const struct port_map *pm = &o->ports[i];
 
-		ports[i] = (struct nat_port){ pm->proto, pm->host_addr,
-					      pm->host_port, pm->port,
-					      pm->count };
+		h->nat_ports[i] = (struct nat_port){ pm->proto, pm->host_addr,
+						     pm->host_port, pm->port,
+						     pm->count };
 	}
+	h->sb = (struct nat_sandbox){ .name = o->name, .bridge = o->bridge,
+				      .port = h->port, .addr = h->conf.addr,
+				      .prefix = h->br.prefix,
+				      .ports = h->nat_ports,
+				      .nports = o->nports, .net = h->net,
+				      .table = h->table, .guard = h->guard,
+				      .mac = h->conf.mac };
+}
+
+/* The record's and the guard's tables; -EADDRINUSE when a running
+ * sandbox holds the address.
+ */
+static int create_tables(struct host *h, const struct options *o,
+			 pid_t child)
+{
+	uint8_t udata[RECORD_MAX];
+	struct record r;
+	int len, err;
+
+	snprintf(h->guard, sizeof(h->guard), TABLE_PREFIX "%s",
+		 inet_ntoa(h->conf.addr));
+	fill_sandbox(h, o);
 	fill_record(&r, h, o, child);
 	len = record_encode(&r, udata, sizeof(udata));
 	if (len < 0)
 		die_err(len, "recording the sandbox \"%s\"", o->name);
-	sb.userdata = udata;
-	sb.userdata_len = (size_t)len;
-	err = nat_create(&h->nft, &sb);
+	h->sb.userdata = udata;
+	h->sb.userdata_len = (size_t)len;
+	err = nat_create(&h->nft, &h->sb);
+	h->sb.userdata = NULL;
+	h->sb.userdata_len = 0;
 	if (err == -EEXIST)
 		die("--name \"%s\": a sandbox of that name is running", o->name);
-	if (err)
+	if (err && err != -EADDRINUSE)
 		die_nl(&h->nft, err, "creating table %s", h->table);
-	step("created table %s for %s", h->table, inet_ntoa(h->conf.addr));
+	return err;
 }
 
 static void wait_ready(int ready_fd)
@@ -189,24 +205,64 @@ static void create_veth(struct host *h, pid_t child)
 	step("created veth %s in %s", name, h->br.name);
 }
 
-/* Under the lock: the address, the table that holds it, and the
- * --fw-compat rules that depend on which sandboxes run.
+/* The address and the tables that hold it. The addresses in the shared
+ * table are hints (a stopped nsrun's may have expired); the guard table's
+ * name is the proof, so an address found taken is skipped.
+ */
+static void claim_addr(struct host *h, const struct options *o, pid_t child)
+{
+	const struct in_addr *fixed = o->ip_given ? &o->ip : NULL;
+	struct in_addr after = { 0 };
+	int tries, err = -EADDRINUSE;
+
+	for (tries = 0; err == -EADDRINUSE && tries < CLAIM_TRIES; tries++) {
+		h->conf.addr = sandboxes_choose_addr(&h->nft, &h->br, fixed,
+						     after);
+		sandboxes_mac(h->conf.addr, h->conf.mac);
+		err = create_tables(h, o, child);
+		if (err && fixed)
+			die("--ip \"%s\": in use by a running sandbox",
+			    inet_ntoa(*fixed));
+		after = h->conf.addr;
+	}
+	if (err)
+		die("no free address found in %s", h->br.name);
+}
+
+static void publish(struct host *h)
+{
+	struct nat_bridge nb = { h->br.name, h->br.net, h->br.prefix };
+	int err;
+
+	err = nat_shared_ensure(&h->nft, &nb);
+	if (err)
+		die_nl(&h->nft, err, "creating table ip " NAT_SHARED_TABLE);
+	err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+	if (err)
+		die_nl(&h->nft, err, "publishing %s's ports", h->sb.name);
+	h->published = 1;
+	step("published %s", inet_ntoa(h->conf.addr));
+}
+
+/* Under the lock: the address, the tables that hold it, its elements in
+ * the shared table, and the --fw-compat rules that depend on which
+ * sandboxes run.
  */
 static void claim(struct host *h, const struct options *o, pid_t child)
 {
 	/* --net none holds no address: its table's name is its only claim. */
 	int lock = h->net ? sandboxes_lock() : -1;
 
-	if (h->net) {
-		h->conf.addr = sandboxes_choose_addr(&h->nft, o->name, &h->br,
-						     o->ip_given ? &o->ip : NULL);
-		sandboxes_mac(h->conf.addr, h->conf.mac);
-	}
 	crash_point("locked");
-	create_table(h, o, child);
-	crash_point("table");
 	if (h->net)
+		claim_addr(h, o, child);
+	else
+		create_tables(h, o, child);
+	crash_point("table");
+	if (h->net) {
+		publish(h);
 		firewall_compat_launch(&h->nft, h->br.name, o->fw_compat);
+	}
 	if (lock >= 0)
 		sandboxes_unlock(lock);
 }
@@ -285,6 +341,33 @@ void launch_flush_conntrack(struct host *h, const struct options *o)
 }
 
 /**
+ * launch_renew() - renew the sandbox's elements in the shared table
+ * @data:	the struct host of a running sandbox
+ *
+ * Called every RENEW_MS while the command runs. When someone deleted the
+ * shared table meanwhile, it is made again. A failure is said once: the
+ * next renewal may well work.
+ */
+void launch_renew(void *data)
+{
+	struct host *h = data;
+	struct nat_bridge nb = { h->br.name, h->br.net, h->br.prefix };
+	static int warned;
+	int err;
+
+	if (!h->published)
+		return;
+	err = nat_renew(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+	if (err == -ENOENT) {
+		err = nat_shared_ensure(&h->nft, &nb);
+		if (!err)
+			err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+	}
+	if (err && !warned++)
+		warn("renewing %s's ports: %s", h->sb.name, strerror(-err));
+}
+
+/**
  * launch_teardown() - undo the host side once the command has ended
  * @h:		host side
  *
@@ -303,10 +386,14 @@ void launch_teardown(struct host *h)
 	 */
 	if (h->port_index)
 		link_set_down(&h->rt, h->port_index);
+	/* First, so no new connection is steered to a sandbox that ends. */
+	if (h->published)
+		nat_unpublish(&h->nft, &h->sb);
 	if (h->fw_compat)
-		firewall_compat_exit(&h->nft, h->br.name, h->table, h->net);
+		firewall_compat_exit(&h->nft, h->br.name, h->table,
+				     h->net ? h->guard : NULL);
 	else
-		nat_delete(&h->nft, h->table, h->net);
+		nat_delete(&h->nft, h->table, h->net ? h->guard : NULL);
 	hostports_release(&h->ports);
 	leftovers_detach(h->net_fd, h->pid_host, &h->netns);
 }

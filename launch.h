@@ -6,10 +6,12 @@
 #define NSRUN_LAUNCH_H
 
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include "bridge.h"
+#include "nat/nat.h"
 #include "child.h"
 #include "hostports.h"
 #include "nl.h"
@@ -18,7 +20,11 @@
 
 /**
  * struct host - the host side of one sandbox, alive as long as nsrun is
- * @table:	name of the sandbox's nftables tables (ip, and netdev if @net)
+ * @table:	the record's table, ip nsrun-NAME
+ * @guard:	the port guard's table, netdev nsrun-ADDR (if @net)
+ * @nat_ports:	the published ports, as @sb has them
+ * @sb:		what the tables and the shared table's elements are made of
+ * @published:	@sb's elements are in the shared table
  * @port:	host end of the veth, the sandbox's port on the bridge
  * @port_index:	its ifindex, 0 until it exists
  * @br:		the bridge
@@ -36,8 +42,24 @@
  * @mnt_fd:	the child's mount namespace, so that its teardown happens
  *		off the exit path (see leftovers_detach()); -1 when none
  */
+/* How long a sandbox's elements in the shared table live unless renewed,
+ * and how often the running nsrun renews them: after a SIGKILL its ports
+ * stop forwarding within ELEM_TIMEOUT_MS; two renewals may be missed.
+ */
+#define ELEM_TIMEOUT_MS	6000
+#define RENEW_MS	2000
+
+/* Addresses tried before giving up, when hints say free and a guard
+ * table says taken (a stopped nsrun's hints expire).
+ */
+#define CLAIM_TRIES	64
+
 struct host {
 	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
+	char guard[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
+	struct nat_port nat_ports[MAX_PUBLISH];
+	struct nat_sandbox sb;
+	int published;
 	char port[IFNAMSIZ];
 	int port_index;
 	struct bridge br;
@@ -57,6 +79,7 @@ void launch_check_kernel(void);
 void launch_setup(struct host *h, const struct options *o, pid_t child,
 		  int child_ready);
 void launch_flush_conntrack(struct host *h, const struct options *o);
+void launch_renew(void *data);
 void launch_teardown(struct host *h);
 
 #endif /* NSRUN_LAUNCH_H */

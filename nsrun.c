@@ -130,8 +130,11 @@ static int run(const struct options *o)
 		firewall_warn_drop(&host.nft, host.br.name, o->fw_compat);
 		leftovers_sweep(&host.rt, host.br.ifindex, host.br.name);
 	}
-	/* host.nft stays open until we exit: it keeps the table alive. */
-	status = proc_wait(child, o->pid_host);
+	/* host.nft stays open until we exit: it keeps the tables alive;
+	 * the shared table's elements live as long as we renew them.
+	 */
+	status = proc_wait_every(child, o->pid_host, RENEW_MS, launch_renew,
+				 &host);
 	step("command exited");
 	if (o->pid_host)
 		leftovers_end(&host.netns);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -214,6 +215,60 @@ void proc_forward_signals(pid_t pid)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+static volatile sig_atomic_t tick;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	tick = 1;
+}
+
+/* SIGALRM every @ms, interrupting waitpid() (no SA_RESTART); 0 stops it.
+ * Interval timers are not inherited across fork, so only we get it.
+ */
+static void set_ticker(unsigned int ms)
+{
+	struct itimerval it = { { ms / 1000, (ms % 1000) * 1000 },
+				{ ms / 1000, (ms % 1000) * 1000 } };
+	struct sigaction sa = { .sa_handler = ms ? on_alarm : SIG_DFL };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/**
+ * proc_wait_every() - proc_wait(), calling @cb every @ms meanwhile
+ * @pid:	the child
+ * @reap_all:	as proc_wait()'s
+ * @ms:		interval; 0 never calls @cb
+ * @cb:		called from the wait loop, not from a signal handler
+ * @data:	passed to @cb
+ *
+ * Return: as proc_wait()'s.
+ */
+int proc_wait_every(pid_t pid, int reap_all, unsigned int ms,
+		    void (*cb)(void *data), void *data)
+{
+	int status;
+	pid_t done;
+
+	set_ticker(ms);
+	do {
+		done = waitpid(reap_all ? -1 : pid, &status, 0);
+		if (done < 0 && errno != EINTR)
+			die_err(-errno, "waiting for the command");
+		if (tick && cb) {
+			tick = 0;
+			cb(data);
+		}
+	} while (done != pid);
+	set_ticker(0);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
 /**
  * proc_wait() - wait for a child and turn its end into an exit status
  * @pid:	the child
@@ -224,15 +279,5 @@ void proc_forward_signals(pid_t pid)
  */
 int proc_wait(pid_t pid, int reap_all)
 {
-	int status;
-	pid_t done;
-
-	do {
-		done = waitpid(reap_all ? -1 : pid, &status, 0);
-		if (done < 0 && errno != EINTR)
-			die_err(-errno, "waiting for the command");
-	} while (done != pid);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return proc_wait_every(pid, reap_all, 0, NULL, NULL);
 }

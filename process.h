@@ -17,5 +17,7 @@ int proc_enter_ns(pid_t pid, const char *ns, int type);
 void proc_exec(char **argv) __attribute__((noreturn));
 void proc_forward_signals(pid_t pid);
 int proc_wait(pid_t pid, int reap_all);
+int proc_wait_every(pid_t pid, int reap_all, unsigned int ms,
+		    void (*cb)(void *data), void *data);
 
 #endif /* NSRUN_PROCESS_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* sandboxes.c - the running sandboxes, read back from their tables'
- * records; the launch lock; the choice of a free address under it.
+ * records; the launch lock; the choice of a free address under it, from
+ * the shared table's address hints.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -219,32 +220,26 @@ void sandboxes_unlock(int lock)
 }
 
 /**
- * struct running - the running sandboxes, as the address choice sees them
- * @addrs:	their addresses, host order
+ * struct running - the addresses the shared table says are taken
+ * @addrs:	host order, sorted once read
  * @n:		entries used
  * @size:	entries allocated
- * @name:	name of the sandbox being launched, checked for clashes
- * @clash:	a running sandbox has that name
  */
 struct running {
 	uint32_t *addrs;
 	size_t n, size;
-	const char *name;
-	int clash;
 };
 
-static int collect(const struct record *r, void *data)
+static int collect(struct in_addr addr, void *data)
 {
 	struct running *u = data;
 	uint32_t *grown;
 
-	if (!strcmp(r->name, u->name))
-		u->clash = 1;
 	grown = grow(u->addrs, &u->size, u->n, sizeof(*u->addrs));
 	if (!grown)
 		return -ENOMEM;
 	u->addrs = grown;
-	u->addrs[u->n++] = ntohl(r->addr.s_addr);
+	u->addrs[u->n++] = ntohl(addr.s_addr);
 	return 0;
 }
 
@@ -255,33 +250,37 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The shared table's address hints, and the bridge's own address. */
 static void read_running(struct nl_sock *nft, struct running *u,
 			 const struct bridge *br)
 {
-	struct record gw = { .addr = br->gateway };
-	int err = records_each(nft, collect, u);
+	int err = -EAGAIN, tries;
 
+	for (tries = 0; tries < DUMP_TRIES && err == -EAGAIN; tries++) {
+		u->n = 0;
+		err = nat_list_addrs(nft, collect, u);
+	}
 	/* The bridge's own address, whichever host of the subnet it is. */
 	if (!err)
-		err = collect(&gw, u);
-
+		err = collect(br->gateway, u);
 	if (err)
-		die_nl(nft, err, "reading the running sandboxes");
-	if (u->clash)
-		die("--name \"%s\": a sandbox of that name is running", u->name);
-	if (u->n)
-		qsort(u->addrs, u->n, sizeof(*u->addrs), cmp_u32);
+		die_nl(nft, err, "reading the running sandboxes' addresses");
+	qsort(u->addrs, u->n, sizeof(*u->addrs), cmp_u32);
 }
 
-/* The lowest host address after the gateway that no sandbox holds. */
+/* The lowest host address above @after (and the gateway) that no
+ * sandbox holds.
+ */
 static struct in_addr lowest_free(const struct running *u,
-				  const struct bridge *br)
+				  const struct bridge *br, uint32_t after)
 {
 	uint32_t a = ntohl(br->net.s_addr) + 2;
 	uint32_t last = ntohl(br->net.s_addr) | ~subnet_mask(br->prefix);
 	struct in_addr free_addr = { 0 };
 	size_t i;
 
+	if (after >= a)
+		a = after + 1;
 	for (i = 0; i < u->n && a < last; i++) {
 		if (u->addrs[i] == a)
 			a++;
@@ -293,54 +292,48 @@ static struct in_addr lowest_free(const struct running *u,
 	return free_addr;
 }
 
-static void check_fixed(const struct running *u, const struct bridge *br,
-			struct in_addr addr)
+static void check_fixed(const struct bridge *br, struct in_addr addr)
 {
 	char buf[INET_ADDRSTRLEN];
-	size_t i;
 
 	inet_ntop(AF_INET, &addr, buf, sizeof(buf));
 	if (!subnet_contains(br->net, br->prefix, addr) ||
 	    addr.s_addr == br->gateway.s_addr)
 		die("--ip \"%s\": not a free host address of %s's subnet", buf,
 		    br->name);
-	for (i = 0; i < u->n; i++) {
-		if (addr.s_addr != br->gateway.s_addr &&
-		    u->addrs[i] == ntohl(addr.s_addr))
-			die("--ip \"%s\": in use by a running sandbox", buf);
-	}
 }
 
 /**
- * sandboxes_choose_addr() - the address of a new sandbox, or exit 125
+ * sandboxes_choose_addr() - the address a new sandbox tries, or exit 125
  * @nft:	nf_tables socket
- * @name:	the new sandbox's name, which no running one may have
  * @br:		its bridge
  * @fixed:	--ip, or NULL for the lowest free address
+ * @after:	0, or an address just found taken: only higher ones are
+ *		tried
  *
- * Runs under the launch lock, until the table that holds the address is
- * created.
+ * Runs under the launch lock. Only the addresses are read (the shared
+ * table's hints), not the running sandboxes' records; the guard table
+ * created with the address is what proves it free (see launch.c).
  *
  * Return: the address.
  */
-struct in_addr sandboxes_choose_addr(struct nl_sock *nft, const char *name,
+struct in_addr sandboxes_choose_addr(struct nl_sock *nft,
 				     const struct bridge *br,
-				     const struct in_addr *fixed)
+				     const struct in_addr *fixed,
+				     struct in_addr after)
 {
-	struct running u = { .name = name };
+	struct running u = { 0 };
 	struct in_addr addr;
 
-	read_running(nft, &u, br);
 	if (fixed) {
-		addr = *fixed;
-		check_fixed(&u, br, addr);
-	} else {
-		addr = lowest_free(&u, br);
-		if (!addr.s_addr)
-			die("no free address left in %s", br->name);
-		check_fixed(&u, br, addr);
+		check_fixed(br, *fixed);
+		return *fixed;
 	}
+	read_running(nft, &u, br);
+	addr = lowest_free(&u, br, ntohl(after.s_addr));
 	free(u.addrs);
+	if (!addr.s_addr)
+		die("no free address left in %s", br->name);
 	return addr;
 }
 

@@ -25,9 +25,10 @@ int records_find(struct nl_sock *nft, const char *name, struct record *r);
 int sandboxes_lock(void);
 void sandboxes_unlock(int lock);
 
-struct in_addr sandboxes_choose_addr(struct nl_sock *nft, const char *name,
+struct in_addr sandboxes_choose_addr(struct nl_sock *nft,
 				     const struct bridge *br,
-				     const struct in_addr *fixed);
+				     const struct in_addr *fixed,
+				     struct in_addr after);
 
 void sandboxes_mac(struct in_addr addr, uint8_t *mac);
 

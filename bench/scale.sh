@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# bench/scale.sh - launch latency and new-connection latency with N
-# sandboxes already running, side by side in one run.
+# bench/scale.sh - launch latency, new-connection latency and rate, and
+# `nsrun ps` with N sandboxes already running, side by side in one run.
 #
-# Usage: bench/scale.sh [N]...      (default: 0 100; e.g. 0 100 1000)
+# Usage: bench/scale.sh [N]...      (default: 0 100; e.g. 0 100 1000 5000)
 #
 # For each N, in increasing order, background sandboxes are added until N
 # run (`nsrun --name bg-I -p PORT:80 -- sleep`, each with its own table
@@ -13,24 +13,30 @@
 #               published port: from the upstream netns to the host's
 #               address (prerouting DNAT), and from the host to 127.0.0.1
 #               (output DNAT) ($CONNS connections each)
+#   conn/s      new connections per second of one client, upstream, one
+#               after the other (the same $CONNS connections)
+#   ps          median wall time of `nsrun ps` ($LAUNCHES runs)
 # and prints one row per N and the ratios against the first N.
 #
-# Bounded: N at most 1000 (a Linux bridge has at most 1024 ports), and
-# the whole run at most $BENCH_TIMEOUT seconds (default 1200). Everything
-# runs in throwaway namespaces and is killed on exit.
+# A Linux bridge has at most 1024 ports: sandboxes past the first 1000
+# go on further bridges (nsb1, nsb2, ... with subnets 10.101.0.0/16, ...),
+# all in the same host namespace and so in the same nftables tables.
+# Bounded: N at most 5000, and the whole run at most $BENCH_TIMEOUT
+# seconds (default 1800). Everything runs in throwaway namespaces and is
+# killed on exit.
 
 . "$(dirname "$0")/lib.sh"
 
 LAUNCHES=${LAUNCHES:-10}
 CONNS=${CONNS:-200}
 BATCH=25
-BENCH_TIMEOUT=${BENCH_TIMEOUT:-1200}
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-1800}
 LEVELS=("$@")
 [ ${#LEVELS[@]} -gt 0 ] || LEVELS=(0 100)
 prev=-1
 for n in "${LEVELS[@]}"; do
 	case $n in '' | *[!0-9]*) die "N must be a number: $n" ;; esac
-	[ "$n" -le 1000 ] || die "N: at most 1000 (bridge ports)"
+	[ "$n" -le 5000 ] || die "N: at most 5000"
 	[ "$n" -gt "$prev" ] || die "give N in increasing order"
 	prev=$n
 done
@@ -56,19 +62,21 @@ while True:
 '
 
 # The client: CONNS connections one after another, each bounded to 2 s;
-# prints the median and 90th percentile in ms.
+# prints the median and 90th percentile in ms, and connections a second.
 CLIENT='
 import socket, sys, time
 addr, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 t = []
+start = time.perf_counter()
 for _ in range(n):
     t0 = time.perf_counter()
     c = socket.create_connection((addr, port), timeout=2)
     c.recv(16)
     c.close()
     t.append((time.perf_counter() - t0) * 1000)
+rate = n / (time.perf_counter() - start)
 t.sort()
-print("%.3f %.3f" % (t[len(t) // 2], t[len(t) * 9 // 10]))
+print("%.3f %.3f %.0f" % (t[len(t) // 2], t[len(t) * 9 // 10], rate))
 '
 
 bench_spawn "$BT/server" "$H" "$NSRUN" --name echo -p 7000:7000 -- \
@@ -83,6 +91,12 @@ server_up() {
 }
 wait_for 10 server_up || die "echo server not reachable: $(cat "$BT/server.err")"
 
+# bridge_of I: the options that put background sandbox I on its bridge.
+bridge_of() {
+	local k=$(($1 / 1000))
+	[ "$k" = 0 ] || echo "--bridge nsb$k --subnet 10.$((100 + k)).0.0/16"
+}
+
 # grow_to N: start background sandboxes until N of them run, BATCH at a
 # time, waiting for each batch (bounded).
 BG=0
@@ -94,7 +108,8 @@ grow_to() {
 		[ $stop -gt "$want" ] && stop=$want
 		for ((i = BG; i < stop; i++)); do
 			bench_spawn "$BT/bg" "$H" "$NSRUN" --name "bg-$i" \
-				-p "$((20000 + i)):80" -- sleep 3600
+				$(bridge_of "$i") -p "$((20000 + i)):80" -- \
+				sleep 3600
 		done
 		BG=$stop
 		# +1: the echo server.
@@ -116,7 +131,19 @@ launch_ms() {
 	median <"$BT/launch"
 }
 
-# conn_ms NS ADDR: "median p90" of CONNS connections to ADDR:7000.
+# ps_ms: the median of LAUNCHES runs of `nsrun ps`.
+ps_ms() {
+	in_h bash -c '
+		for ((i = 0; i < $2; i++)); do
+			t0=${EPOCHREALTIME/./}
+			"$1" ps >/dev/null || exit 1
+			t1=${EPOCHREALTIME/./}
+			printf "%d.%03d\\n" $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
+		done' _ "$NSRUN" "$LAUNCHES" >"$BT/ps" || die "nsrun ps failed"
+	median <"$BT/ps"
+}
+
+# conn_ms NS ADDR: "median p90 rate" of CONNS connections to ADDR:7000.
 conn_ms() {
 	ip netns exec "$1" timeout $((CONNS * 2 + 10)) \
 		python3 -c "$CLIENT" "$2" 7000 "$CONNS" ||
@@ -124,21 +151,23 @@ conn_ms() {
 }
 
 echo "scale: N = ${LEVELS[*]}; $LAUNCHES launches and $CONNS connections per N"
-printf '%6s %10s %14s %14s %14s\n' running "launch ms" "conn ms (up)" \
-	"p90 (up)" "conn ms (lo)"
+printf '%6s %10s %14s %14s %14s %10s %8s\n' running "launch ms" "conn ms (up)" \
+	"p90 (up)" "conn ms (lo)" "conn/s" "ps ms"
 rows=()
 for n in "${LEVELS[@]}"; do
 	grow_to "$n"
 	time_left || die "time is up before N=$n"
 	l=$(launch_ms)
-	read -r cu cu90 < <(conn_ms "$U" 198.18.0.1)
-	read -r cl _ < <(conn_ms "$H" 127.0.0.1)
-	printf '%6s %10s %14s %14s %14s\n' "$n" "$l" "$cu" "$cu90" "$cl"
-	rows+=("$n $l $cu $cl")
+	read -r cu cu90 rate < <(conn_ms "$U" 198.18.0.1)
+	read -r cl _ _ < <(conn_ms "$H" 127.0.0.1)
+	p=$(ps_ms)
+	printf '%6s %10s %14s %14s %14s %10s %8s\n' "$n" "$l" "$cu" "$cu90" \
+		"$cl" "$rate" "$p"
+	rows+=("$n $l $cu $cl $rate $p")
 done
 
-read -r n0 l0 cu0 cl0 <<<"${rows[0]}"
+read -r n0 l0 cu0 cl0 r0 p0 <<<"${rows[0]}"
 for r in "${rows[@]:1}"; do
-	read -r n l cu cl <<<"$r"
-	echo "ratio N=$n/N=$n0: launch $(ratio "$l" "$l0"), conn (up) $(ratio "$cu" "$cu0"), conn (lo) $(ratio "$cl" "$cl0")"
+	read -r n l cu cl rate p <<<"$r"
+	echo "ratio N=$n/N=$n0: launch $(ratio "$l" "$l0"), conn (up) $(ratio "$cu" "$cu0"), conn (lo) $(ratio "$cl" "$cl0"), conn/s $(ratio "$rate" "$r0"), ps $(ratio "$p" "$p0")"
 done

@@ -4,7 +4,7 @@
  *
  * For sandbox "web" at 10.88.0.2 on port nsrv42, `nft list ruleset` reads:
  *
- *	table netdev nsrun-web {
+ *	table netdev nsrun-10.88.0.2 {
  *		flags owner
  *		chain port-guard { type filter hook ingress device "nsrv42"
  *				   priority 0;
@@ -39,7 +39,7 @@ static void add_port_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 {
 	struct nlattr *exprs;
 
-	exprs = rule_start(b, sb->table, CHAIN_PORT);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
 	/* meta protocol ip|arp */
 	match_protocol(b, ethertype);
 	/* ip saddr|daddr, arp saddr ip: [!=] NET/PREFIX */
@@ -67,7 +67,7 @@ static void add_mac_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 
 	rule_say(&t, "nsrun %s: drop %s from %s not sent by its MAC", sb->name,
 		 what, sb->port);
-	exprs = rule_start(b, sb->table, CHAIN_PORT);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
 	if (base == NFT_PAYLOAD_NETWORK_HEADER)
 		match_protocol(b, ETH_P_ARP);
 	expr_payload(b, base, offset, ETH_ALEN, NFT_REG_1);
@@ -86,7 +86,7 @@ static void add_no_ipv6_rule(struct nat_batch *b,
 	struct nlattr *exprs;
 
 	rule_say(&t, "nsrun %s: drop ip6 from %s", sb->name, sb->port);
-	exprs = rule_start(b, sb->table, CHAIN_PORT);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
 	match_protocol(b, ETH_P_IPV6);
 	expr_verdict(b, NF_DROP);
 	rule_end(b, exprs, &t);
@@ -103,7 +103,7 @@ static void add_l4_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 	struct nlattr *exprs;
 
 	rule_say(&t, "nsrun %s: drop %s from %s", sb->name, what, sb->port);
-	exprs = rule_start(b, sb->table, CHAIN_PORT);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
 	match_protocol(b, ETH_P_IP);
 	expr_meta(b, NFT_META_L4PROTO, NFT_REG_1);
 	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &l4proto, sizeof(l4proto));
@@ -154,11 +154,11 @@ void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb)
 	const uint8_t redirect = 5;
 
 	b->family = NFPROTO_NETDEV;
-	nat_add_table(b, sb);
+	nat_add_table(b, sb, sb->guard);
 	/* ingress chain on the sandbox's port: only that device's packets
 	 * pass it, so its cost does not grow with the number of sandboxes.
 	 */
-	rule_chain(b, sb->table, CHAIN_PORT, "filter", NF_NETDEV_INGRESS, 0,
+	rule_chain(b, sb->guard, CHAIN_PORT, "filter", NF_NETDEV_INGRESS, 0,
 		   sb->port);
 	/* ether saddr != MAC drop; arp saddr ether != MAC drop */
 	add_mac_rule(b, sb, NFT_PAYLOAD_LL_HEADER, ETH_ALEN, "frames");

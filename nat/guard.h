@@ -8,7 +8,8 @@
 #include "expr.h"
 #include "nat.h"
 
-void nat_add_table(struct nat_batch *b, const struct nat_sandbox *sb);
+void nat_add_table(struct nat_batch *b, const struct nat_sandbox *sb,
+		   const char *name);
 void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb);
 
 #endif /* NSRUN_NAT_GUARD_H */

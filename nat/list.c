@@ -191,3 +191,85 @@ int nat_find_forward_drop(struct nl_sock *s, struct nat_drop *drop)
 		return err;
 	return w.found;
 }
+
+/**
+ * struct addr_walk - state of nat_list_addrs() across dump messages
+ * @cb:		caller's callback
+ * @data:	its pointer
+ * @ret:	what @cb returned last; non-zero stops calling it
+ */
+struct addr_walk {
+	nat_addr_cb cb;
+	void *data;
+	int ret;
+};
+
+static int on_addr(const struct nlattr *elem, struct addr_walk *w)
+{
+	const struct nlattr *tb[NFTA_SET_ELEM_MAX + 1], *val[NFTA_DATA_MAX + 1];
+	struct in_addr a;
+
+	if (nl_attrs_nested(elem, tb, NFTA_SET_ELEM_MAX) ||
+	    !tb[NFTA_SET_ELEM_KEY] ||
+	    nl_attrs_nested(tb[NFTA_SET_ELEM_KEY], val, NFTA_DATA_MAX) ||
+	    !val[NFTA_DATA_VALUE] ||
+	    mnl_attr_get_payload_len(val[NFTA_DATA_VALUE]) != sizeof(a))
+		return -EBADMSG;
+	memcpy(&a, mnl_attr_get_payload(val[NFTA_DATA_VALUE]), sizeof(a));
+	w->ret = w->cb(a, w->data);
+	return 0;
+}
+
+static int on_elems(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFTA_SET_ELEM_LIST_MAX + 1], *elem;
+	struct addr_walk *w = data;
+	int err;
+
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWSETELEM)
+		return 0;
+	if (parse(nlh, tb, NFTA_SET_ELEM_LIST_MAX))
+		return -EBADMSG;
+	if (!tb[NFTA_SET_ELEM_LIST_ELEMENTS])
+		return 0;
+	mnl_attr_for_each_nested(elem, tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
+		if (w->ret)
+			return 0;
+		err = on_addr(elem, w);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * nat_list_addrs() - call @cb for each address in the shared table's
+ *		      address set
+ * @s:		NETLINK_NETFILTER socket
+ * @cb:		called with each address that has not expired; non-zero
+ *		stops the walk
+ * @data:	passed to @cb
+ *
+ * Return: what @cb returned when it stopped the walk, else 0 (also when
+ * there is no shared table yet), or the kernel's -errno (-EAGAIN when
+ * the set changed during the dump: the caller may retry).
+ */
+int nat_list_addrs(struct nl_sock *s, nat_addr_cb cb, void *data)
+{
+	uint32_t buf[(128 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
+	struct addr_walk w = { cb, data, 0 };
+	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
+			       .family = NFPROTO_IPV4 };
+	int err;
+
+	expr_msg_start(&b, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETSETELEM,
+		       NFPROTO_IPV4, NLM_F_DUMP, 0);
+	expr_put_str(&b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
+	expr_put_str(&b, NFTA_SET_ELEM_LIST_SET, NAT_SET_ADDRS);
+	if (b.err)
+		return b.err;
+	err = nl_query(s, b.nlh, on_elems, &w);
+	if (err == -ENOENT)
+		err = 0;
+	return w.ret ? w.ret : err;
+}

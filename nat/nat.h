@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* nat.h - nf_tables through libmnl: one owner table per sandbox with its
- * NAT chains and rules, and reading the running sandboxes' tables back.
+/* nat.h - nf_tables through libmnl: the shared dispatch table and each
+ * bridge's rules in it, a sandbox's owner tables (record and port guard),
+ * its published ports as elements of the shared maps, and reading the
+ * running sandboxes' tables back.
  *
  * Functions return 0 (or a value >= 0) on success and -errno on failure;
  * the kernel's extended-ack text is then in nl_err_msg(s). Nothing here
@@ -9,6 +11,7 @@
 #ifndef NSRUN_NAT_H
 #define NSRUN_NAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,6 +23,35 @@
  * bounds the batch, which is built in one fixed buffer.
  */
 #define NAT_MAX_PORTS 1024
+
+/* The shared table (shared.c) and what is in it. */
+#define NAT_SHARED_TABLE "nsrun"
+#define NAT_SET_BRIDGES	"bridges"	/* bridge . subnet whose rules exist */
+#define NAT_SET_ADDRS	"addrs"		/* sandbox addresses: hints */
+#define NAT_MAP_ANY	"ports-any"	/* proto . port : addr . port */
+#define NAT_MAP_ADDR	"ports-addr"	/* host . proto . port : addr . port */
+#define NAT_CHAIN_PRE	"prerouting"
+#define NAT_CHAIN_OUT	"output"
+#define NAT_CHAIN_POST	"postrouting"
+#define NAT_CHAIN_FWD	"forward"
+
+/**
+ * struct nat_bridge - a bridge as its rules in the shared table see it
+ * @name:	bridge name
+ * @subnet:	its subnet (network address)
+ * @prefix:	prefix length, 8 to 30
+ */
+struct nat_bridge {
+	const char *name;
+	struct in_addr subnet;
+	int prefix;
+};
+
+ssize_t nat_shared_build(void *buf, size_t size, uint32_t first_seq);
+ssize_t nat_bridge_build(void *buf, size_t size, const struct nat_bridge *br,
+			 uint32_t first_seq);
+int nat_shared_ensure(struct nl_sock *s, const struct nat_bridge *br);
+bool nat_table_exists(struct nl_sock *s, const char *name);
 
 /**
  * struct nat_port - one published mapping, a single port or a range
@@ -40,13 +72,14 @@ struct nat_port {
 
 /**
  * struct nat_sandbox - what one sandbox's table is made from
- * @table:	table name, unique per sandbox ("nsrun-NAME")
- * @name:	sandbox name, used in rule comments
+ * @table:	the record's table, unique per sandbox ("nsrun-NAME")
+ * @guard:	the guard's netdev table, unique per address
+ *		("nsrun-10.88.0.2")
+ * @name:	sandbox name, used in comments
  * @bridge:	host bridge name
  * @port:	host end of the sandbox's veth, its port on the bridge
  * @addr:	sandbox address
- * @subnet:	bridge subnet (network address)
- * @prefix:	subnet prefix length
+ * @prefix:	the bridge's prefix length
  * @ports:	published ports
  * @nports:	entries in @ports
  * @userdata:	table userdata (the sandbox record), at most 256 bytes
@@ -57,11 +90,11 @@ struct nat_port {
  */
 struct nat_sandbox {
 	const char *table;
+	const char *guard;
 	const char *name;
 	const char *bridge;
 	const char *port;
 	struct in_addr addr;
-	struct in_addr subnet;
 	int prefix;
 	const struct nat_port *ports;
 	size_t nports;
@@ -74,7 +107,22 @@ struct nat_sandbox {
 ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,
 			uint32_t first_seq);
 int nat_create(struct nl_sock *s, const struct nat_sandbox *sb);
-int nat_delete(struct nl_sock *s, const char *table, int net);
+int nat_delete(struct nl_sock *s, const char *table, const char *guard);
+
+/* What nat_ports_build() does with a sandbox's elements. */
+enum { NAT_ELEMS_ADD, NAT_ELEMS_DEL, NAT_ELEMS_RENEW };
+
+ssize_t nat_ports_build(void *buf, size_t size, const struct nat_sandbox *sb,
+			int add, uint32_t timeout_ms, uint32_t first_seq);
+int nat_publish(struct nl_sock *s, const struct nat_sandbox *sb,
+		uint32_t timeout_ms);
+int nat_renew(struct nl_sock *s, const struct nat_sandbox *sb,
+	      uint32_t timeout_ms);
+int nat_unpublish(struct nl_sock *s, const struct nat_sandbox *sb);
+
+typedef int (*nat_addr_cb)(struct in_addr addr, void *data);
+
+int nat_list_addrs(struct nl_sock *s, nat_addr_cb cb, void *data);
 
 /**
  * struct nat_table - one table as read back by nat_list_tables()

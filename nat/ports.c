@@ -1,7 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* ports.c - a sandbox's published ports: one map and one DNAT rule per
- * chain for each (protocol, host address) group, see nat.c's example.
+/* ports.c - a sandbox's address and published ports as elements of the
+ * shared table's set and maps (see shared.c), each with a timeout.
+ *
+ * The running nsrun renews its elements well within the timeout, so they
+ * live exactly as long as it does, give or take one timeout: when nsrun
+ * is SIGKILLed, nothing deletes them, and the kernel stops matching them
+ * when they expire. A new sandbox publishing the same port does not wait
+ * for that: it holds the host port's socket, so an element already there
+ * can only be a dead sandbox's, which it deletes.
+ *
+ * Renewing is a delete and an add of the same elements in one batch,
+ * which the kernel commits at once: a packet sees the old elements or the
+ * new ones, never none. (Kernels before 6.10 cannot change an existing
+ * element's timeout in place.)
  */
+#include <endian.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,210 +23,303 @@
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 
-#include "ports.h"
+#include "nat.h"
 #include "rule.h"
 
-/* nftables' datatype numbers, used only to print the map's types. */
-#define NFT_TYPE_INET_SERVICE 13
-
-static bool is_loopback(struct in_addr a)
-{
-	return (ntohl(a.s_addr) >> 24) == 127;
-}
-
-static const char *proto_name(uint8_t proto)
-{
-	return proto == IPPROTO_TCP ? "tcp" : "udp";
-}
-
-static bool same_group(const struct nat_port *a, const struct nat_port *b)
-{
-	return a->proto == b->proto &&
-	       a->host_addr.s_addr == b->host_addr.s_addr;
-}
-
-/* True when ports[i] is the first of its (protocol, host address) group. */
-static bool leads(const struct nat_sandbox *sb, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (same_group(&sb->ports[j], &sb->ports[i]))
-			return false;
-	return true;
-}
-
-/**
- * nat_port_groups() - how many (protocol, host address) groups @sb has
- * @sb:		the sandbox
- *
- * Return: the count; each group costs a map and two rules.
+/* The whole range of ports, with comments, deleted and added again:
+ * about 150 KiB at NAT_MAX_PORTS; a usual sandbox needs under 1 KiB.
  */
-size_t nat_port_groups(const struct nat_sandbox *sb)
-{
-	size_t i, n = 0;
+#define PORTS_BATCH_SIZE (256 * 1024)
 
-	for (i = 0; i < sb->nports; i++)
-		n += leads(sb, i);
-	return n;
-}
-
-/**
- * struct group - the ports of one protocol published on one host address
- * @first:	index in sb->ports of its first port
- * @id:		NFTA_SET_ID of its map, unique in the batch
- * @map:	map name: "tcp-any", "udp-127.0.0.1", ...
- * @comment:	comment of its rules
+/* Which elements a batch carries: every one, or only the one numbered
+ * @only (0 is the address, then the ports in order).
  */
-struct group {
-	size_t first;
-	uint32_t id;
-	char map[32];
+#define ALL_ELEMS (-1L)
+
+enum elem_class { CLASS_ADDR, CLASS_ANY, CLASS_HOST };
+
+static const char *const class_set[] = { NAT_SET_ADDRS, NAT_MAP_ANY,
+					 NAT_MAP_ADDR };
+
+/* Keys and data as they sit in registers: each member in whole 32-bit
+ * words, zero padded.
+ */
+struct elem {
+	uint8_t key[12];
+	size_t key_len;
+	uint8_t data[8];
+	size_t data_len;
 	struct text comment;
 };
 
-/* "nsrun web: tcp 8080-8081 -> 10.88.0.2:80-81, 9000 -> 10.88.0.2:90" */
-static void describe(struct group *g, const struct nat_sandbox *sb)
+static enum elem_class port_class(const struct nat_port *p)
 {
-	const struct nat_port *p = &sb->ports[g->first], *q;
-	char addr[INET_ADDRSTRLEN], host[INET_ADDRSTRLEN];
-	const char *sep = "";
-	size_t i;
+	return p->host_addr.s_addr == htonl(INADDR_ANY) ? CLASS_ANY :
+							  CLASS_HOST;
+}
 
-	rule_ntop(sb->addr, addr);
-	rule_ntop(p->host_addr, host);
-	rule_say(&g->comment, "nsrun %s: %s ", sb->name, proto_name(p->proto));
-	for (i = g->first; i < sb->nports; i++) {
-		q = &sb->ports[i];
-		if (!same_group(p, q))
-			continue;
-		rule_say(&g->comment, "%s%s%s%u", sep, q->host_addr.s_addr ?
-		    host : "", q->host_addr.s_addr ? ":" : "", q->host_port);
-		if (q->count > 1)
-			rule_say(&g->comment, "-%u", q->host_port + q->count - 1);
-		rule_say(&g->comment, " -> %s:%u", addr, q->port);
-		if (q->count > 1)
-			rule_say(&g->comment, "-%u", q->port + q->count - 1);
-		sep = ", ";
+static void port_elem(struct elem *e, const struct nat_sandbox *sb,
+		      const struct nat_port *p, unsigned int i)
+{
+	uint16_t host_port = htons(p->host_port + i), port = htons(p->port + i);
+	char host[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
+	uint8_t *k = e->key;
+	bool any = port_class(p) == CLASS_ANY;
+
+	memset(e, 0, sizeof(*e));
+	if (!any) {
+		memcpy(k, &p->host_addr, 4);
+		k += 4;
 	}
+	k[0] = p->proto;
+	memcpy(k + 4, &host_port, sizeof(host_port));
+	e->key_len = any ? 8 : 12;
+	memcpy(e->data, &sb->addr, 4);
+	memcpy(e->data + 4, &port, sizeof(port));
+	e->data_len = 8;
+	rule_say(&e->comment, "nsrun %s: %s %s%s%u -> %s:%u", sb->name,
+		 p->proto == IPPROTO_TCP ? "tcp" : "udp",
+		 any ? "" : rule_ntop(p->host_addr, host), any ? "" : ":",
+		 p->host_port + i, rule_ntop(sb->addr, addr), p->port + i);
 }
 
-/* map MAP { type inet_service : inet_service; } */
-static void add_map(struct nat_batch *b, const char *table,
-		    const struct group *g)
+static void addr_elem(struct elem *e, const struct nat_sandbox *sb)
 {
-	rule_msg_start(b, NFT_MSG_NEWSET, NLM_F_CREATE | NLM_F_EXCL);
-	expr_put_str(b, NFTA_SET_TABLE, table);
-	expr_put_str(b, NFTA_SET_NAME, g->map);
-	expr_put_u32(b, NFTA_SET_FLAGS, NFT_SET_MAP);
-	expr_put_u32(b, NFTA_SET_KEY_TYPE, NFT_TYPE_INET_SERVICE);
-	expr_put_u32(b, NFTA_SET_KEY_LEN, sizeof(uint16_t));
-	expr_put_u32(b, NFTA_SET_DATA_TYPE, NFT_TYPE_INET_SERVICE);
-	expr_put_u32(b, NFTA_SET_DATA_LEN, sizeof(uint16_t));
-	expr_put_u32(b, NFTA_SET_ID, g->id);
-	expr_msg_end(b);
+	memset(e, 0, sizeof(*e));
+	memcpy(e->key, &sb->addr, 4);
+	e->key_len = 4;
+	rule_say(&e->comment, "nsrun %s", sb->name);
 }
 
-/* HOST_PORT + i : PORT + i for each port of a range, network order */
-static void add_range(struct nat_batch *b, const struct nat_port *p)
+/* NFTA_LIST_ELEM { KEY [, DATA, TIMEOUT, USERDATA] } */
+static void put_elem(struct nat_batch *b, const struct elem *e, bool add,
+		     uint32_t timeout_ms)
 {
-	struct nlattr *elem;
-	uint16_t key, data;
-	unsigned int i;
+	uint64_t timeout = htobe64(timeout_ms);
+	uint8_t udata[NFT_USERDATA_MAXLEN];
+	struct nlattr *nest = expr_nest(b, NFTA_LIST_ELEM);
 
-	for (i = 0; i < p->count; i++) {
-		key = htons(p->host_port + i);
-		data = htons(p->port + i);
-		elem = expr_nest(b, NFTA_LIST_ELEM);
-		expr_put_value(b, NFTA_SET_ELEM_KEY, &key, sizeof(key));
-		expr_put_value(b, NFTA_SET_ELEM_DATA, &data, sizeof(data));
-		expr_nest_end(b, elem);
+	expr_put_value(b, NFTA_SET_ELEM_KEY, e->key, e->key_len);
+	if (add) {
+		if (e->data_len)
+			expr_put_value(b, NFTA_SET_ELEM_DATA, e->data,
+				       e->data_len);
+		expr_put(b, NFTA_SET_ELEM_TIMEOUT, sizeof(timeout), &timeout);
+		/* comment "TEXT": libnftnl's NFTNL_UDATA_SET_ELEM_COMMENT */
+		udata[0] = 0;
+		udata[1] = e->comment.len + 1;
+		memcpy(udata + 2, e->comment.buf, e->comment.len + 1);
+		expr_put(b, NFTA_SET_ELEM_USERDATA, e->comment.len + 3, udata);
 	}
-}
-
-/* add element MAP { HOST_PORT : PORT, ... }; EXCL makes a host port
- * published twice in the group an error (EEXIST).
- */
-static void add_elems(struct nat_batch *b, const struct nat_sandbox *sb,
-		      const struct group *g)
-{
-	const struct nat_port *p = &sb->ports[g->first];
-	struct nlattr *list;
-	size_t i;
-
-	rule_msg_start(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_EXCL);
-	expr_put_str(b, NFTA_SET_ELEM_LIST_TABLE, sb->table);
-	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, g->map);
-	expr_put_u32(b, NFTA_SET_ELEM_LIST_SET_ID, g->id);
-	list = expr_nest(b, NFTA_SET_ELEM_LIST_ELEMENTS);
-	for (i = g->first; i < sb->nports; i++)
-		if (same_group(p, &sb->ports[i]))
-			add_range(b, &sb->ports[i]);
-	expr_nest_end(b, list);
-	expr_msg_end(b);
-}
-
-/* fib daddr type local meta l4proto P dnat to ADDR : th dport map @MAP,
- * with ip daddr HOST instead of fib for a port published on one address
- * and ip daddr != 127.0.0.0/8 after fib in prerouting.
- */
-static void add_dnat_rule(struct nat_batch *b, const struct nat_sandbox *sb,
-			  const struct group *g, bool pre)
-{
-	const struct nat_port *p = &sb->ports[g->first];
-	struct nlattr *exprs;
-
-	exprs = rule_start(b, sb->table, pre ? CHAIN_PRE : CHAIN_OUT);
-	/* meta l4proto tcp|udp */
-	expr_meta(b, NFT_META_L4PROTO, NFT_REG_1);
-	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &p->proto, sizeof(p->proto));
-	/* th dport map @MAP: first, because a miss ends the rule and is
-	 * cheaper than the fib lookup every sandbox's chain would do
-	 */
-	expr_payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, TH_DPORT,
-		     sizeof(uint16_t), NFT_REG_2);
-	expr_lookup(b, g->map, g->id, NFT_REG_2, NFT_REG_2);
-	/* fib daddr type local [ip daddr != 127.0.0.0/8] | ip daddr HOST */
-	rule_match_host(b, p->host_addr, pre);
-	/* dnat to ADDR : the mapped port */
-	expr_immediate(b, NFT_REG_1, &sb->addr, sizeof(sb->addr));
-	expr_dnat(b, NFT_REG_1, NFT_REG_2);
-	rule_end(b, exprs, &g->comment);
-}
-
-static void add_group(struct nat_batch *b, const struct nat_sandbox *sb,
-		      size_t first, uint32_t id)
-{
-	const struct nat_port *p = &sb->ports[first];
-	struct group g = { .first = first, .id = id };
-	char host[INET_ADDRSTRLEN];
-
-	if (p->host_addr.s_addr == htonl(INADDR_ANY))
-		strcpy(host, "any");
-	else
-		rule_ntop(p->host_addr, host);
-	snprintf(g.map, sizeof(g.map), "%s-%s", proto_name(p->proto), host);
-	describe(&g, sb);
-	add_map(b, sb->table, &g);
-	add_elems(b, sb, &g);
-	/* Loopback: the host's own packets only (see the top of the file). */
-	if (!is_loopback(p->host_addr))
-		add_dnat_rule(b, sb, &g, true);
-	add_dnat_rule(b, sb, &g, false);
+	expr_nest_end(b, nest);
 }
 
 /**
- * nat_ports_add() - the maps and DNAT rules of every published port
- * @b:		batch, building the sandbox's ip table
+ * struct elem_walk - one message's worth of a sandbox's elements
+ * @b:		batch
  * @sb:		the sandbox
+ * @add:	NEWSETELEM, else DELSETELEM
+ * @timeout_ms:	timeout of added elements
+ * @only:	ALL_ELEMS, or the number of the one element wanted
+ * @n:		number of the next element
  */
-void nat_ports_add(struct nat_batch *b, const struct nat_sandbox *sb)
-{
-	uint32_t id = 0;
-	size_t i;
+struct elem_walk {
+	struct nat_batch *b;
+	const struct nat_sandbox *sb;
+	bool add;
+	uint32_t timeout_ms;
+	long only;
+	long n;
+};
 
-	for (i = 0; i < sb->nports; i++)
-		if (leads(sb, i))
-			add_group(b, sb, i, ++id);
+/* Whether element number @n is wanted, counting it. */
+static bool wanted(struct elem_walk *w)
+{
+	return w->only == ALL_ELEMS || w->only == w->n++;
+}
+
+static void open_msg(struct elem_walk *w, enum elem_class c,
+		     struct nlattr **list)
+{
+	if (*list)
+		return;
+	rule_msg_start(w->b, w->add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
+		       w->add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	expr_put_str(w->b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
+	expr_put_str(w->b, NFTA_SET_ELEM_LIST_SET, class_set[c]);
+	*list = expr_nest(w->b, NFTA_SET_ELEM_LIST_ELEMENTS);
+}
+
+static void close_msg(struct elem_walk *w, struct nlattr *list)
+{
+	if (!list)
+		return;
+	expr_nest_end(w->b, list);
+	expr_msg_end(w->b);
+}
+
+/* One message per class: the address, ports on every local address,
+ * ports on one host address; a class with nothing wanted has none.
+ */
+static void put_class(struct elem_walk *w, enum elem_class c)
+{
+	const struct nat_sandbox *sb = w->sb;
+	struct nlattr *list = NULL;
+	struct elem e;
+	size_t i;
+	unsigned int j;
+
+	if (c == CLASS_ADDR && wanted(w)) {
+		open_msg(w, c, &list);
+		addr_elem(&e, sb);
+		put_elem(w->b, &e, w->add, w->timeout_ms);
+	}
+	for (i = 0; c != CLASS_ADDR && i < sb->nports; i++) {
+		if (port_class(&sb->ports[i]) != c)
+			continue;
+		for (j = 0; j < sb->ports[i].count; j++) {
+			if (!wanted(w))
+				continue;
+			open_msg(w, c, &list);
+			port_elem(&e, sb, &sb->ports[i], j);
+			put_elem(w->b, &e, w->add, w->timeout_ms);
+		}
+	}
+	close_msg(w, list);
+}
+
+static void put_all(struct nat_batch *b, const struct nat_sandbox *sb,
+		    bool add, uint32_t timeout_ms, long only)
+{
+	struct elem_walk w = { b, sb, add, timeout_ms, only, 0 };
+
+	put_class(&w, CLASS_ADDR);
+	put_class(&w, CLASS_ANY);
+	put_class(&w, CLASS_HOST);
+}
+
+static ssize_t build(void *buf, size_t size, const struct nat_sandbox *sb,
+		     int op, uint32_t timeout_ms, uint32_t seq, long only)
+{
+	struct nat_batch b = { .buf = buf, .size = size, .seq = seq,
+			       .family = NFPROTO_IPV4 };
+
+	if (!sb->name || (sb->nports && !sb->ports))
+		return -EINVAL;
+	nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
+	if (op != NAT_ELEMS_ADD)
+		put_all(&b, sb, false, 0, only);
+	if (op != NAT_ELEMS_DEL)
+		put_all(&b, sb, true, timeout_ms, only);
+	nat_batch_mark(&b, NFNL_MSG_BATCH_END);
+	return b.err ? b.err : (ssize_t)b.len;
+}
+
+/**
+ * nat_ports_build() - the batch that adds, deletes or renews a sandbox's
+ *		       elements in the shared table
+ * @buf:	buffer, 4-byte aligned
+ * @size:	bytes in @buf
+ * @sb:		the sandbox; its address and ports are used
+ * @op:		NAT_ELEMS_ADD (NLM_F_EXCL), NAT_ELEMS_DEL, or NAT_ELEMS_RENEW
+ *		(delete, then add)
+ * @timeout_ms:	timeout of what is added
+ * @first_seq:	sequence number of BATCH_BEGIN
+ *
+ * Return: bytes in the batch, -EINVAL or -ENOSPC.
+ */
+ssize_t nat_ports_build(void *buf, size_t size, const struct nat_sandbox *sb,
+			int op, uint32_t timeout_ms, uint32_t first_seq)
+{
+	return build(buf, size, sb, op, timeout_ms, first_seq, ALL_ELEMS);
+}
+
+static uint32_t batch_buf[PORTS_BATCH_SIZE / sizeof(uint32_t)];
+
+static int send_elems(struct nl_sock *s, const struct nat_sandbox *sb, int op,
+		      uint32_t timeout_ms, long only)
+{
+	ssize_t len = build(batch_buf, sizeof(batch_buf), sb, op, timeout_ms,
+			    nl_next_seq(s), only);
+
+	return nl_send_batch(s, batch_buf, len);
+}
+
+/* Delete each element that is there, one at a time: what is not there
+ * (never added, or expired) fails alone.
+ */
+static int delete_each(struct nl_sock *s, const struct nat_sandbox *sb)
+{
+	long n = 1, i;
+	size_t p;
+	int err;
+
+	for (p = 0; p < sb->nports; p++)
+		n += sb->ports[p].count;
+	for (i = 0; i < n; i++) {
+		err = send_elems(s, sb, NAT_ELEMS_DEL, 0, i);
+		if (err && err != -ENOENT)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * nat_publish() - add a sandbox's address and ports to the shared table
+ * @s:		NETLINK_NETFILTER socket
+ * @sb:		the sandbox, whose host ports the caller holds bound
+ * @timeout_ms:	how long they live unless renewed
+ *
+ * An element already there for one of them belongs to a sandbox that
+ * died within the last timeout (a live one would hold the host port, or
+ * its guard table the address): it is deleted and the add done again.
+ *
+ * Return: 0 or the kernel's -errno.
+ */
+int nat_publish(struct nl_sock *s, const struct nat_sandbox *sb,
+		uint32_t timeout_ms)
+{
+	int err = send_elems(s, sb, NAT_ELEMS_ADD, timeout_ms, ALL_ELEMS);
+
+	if (err != -EEXIST && err != -EBUSY)
+		return err;
+	err = delete_each(s, sb);
+	return err ? err : send_elems(s, sb, NAT_ELEMS_ADD, timeout_ms, ALL_ELEMS);
+}
+
+/**
+ * nat_renew() - give a running sandbox's elements a new timeout
+ * @s:		NETLINK_NETFILTER socket
+ * @sb:		the sandbox
+ * @timeout_ms:	the timeout from now
+ *
+ * Elements that expired meanwhile (nsrun was stopped longer than the
+ * timeout) are added again.
+ *
+ * Return: 0 or the kernel's -errno.
+ */
+int nat_renew(struct nl_sock *s, const struct nat_sandbox *sb,
+	      uint32_t timeout_ms)
+{
+	int err = send_elems(s, sb, NAT_ELEMS_RENEW, timeout_ms, ALL_ELEMS);
+
+	if (err != -ENOENT)
+		return err;
+	return nat_publish(s, sb, timeout_ms);
+}
+
+/**
+ * nat_unpublish() - delete a sandbox's elements from the shared table
+ * @s:		NETLINK_NETFILTER socket
+ * @sb:		the sandbox
+ *
+ * Return: 0 or the kernel's -errno.
+ */
+int nat_unpublish(struct nl_sock *s, const struct nat_sandbox *sb)
+{
+	int err = send_elems(s, sb, NAT_ELEMS_DEL, 0, ALL_ELEMS);
+
+	return err == -ENOENT ? delete_each(s, sb) : err;
 }

@@ -44,6 +44,7 @@ void rule_match_ifname(struct nat_batch *b, uint32_t key, uint32_t op,
 void rule_match_ct_dnat(struct nat_batch *b);
 void rule_match_host(struct nat_batch *b, struct in_addr host, bool pre);
 
+void nat_batch_mark(struct nat_batch *b, uint16_t type);
 void rule_msg_start(struct nat_batch *b, uint16_t type, uint16_t flags);
 void rule_chain(struct nat_batch *b, const char *table, const char *name,
 		const char *type, uint32_t hook, int32_t prio, const char *dev);
