@@ -38,7 +38,8 @@ LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 	      netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
 APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
-	      firewall.c leftovers.c child.c init.c process.c ps.c log.c lan.c
+	      firewall.c leftovers.c child.c init.c process.c ps.c log.c lan.c \
+	      lanopts.c
 # macvlan and ipvlan links, the --net parser and the LAN guard, for
 # --net macvlan:PARENT and ipvlan:PARENT.
 MACVLAN_SRCS := netsetup/macvlan.c netspec.c nat/languard.c

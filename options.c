@@ -14,9 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <linux/capability.h>
-
 #include "capset.h"
+#include "lanopts.h"
 #include "log.h"
 #include "options.h"
 
@@ -170,8 +169,6 @@ static void add_env(struct options *o, char *arg, int argc)
 	}
 	o->env[o->nenv++] = arg;
 }
-
-#define CAP_BIT(n) (UINT64_C(1) << (n))
 
 /* The highest uid or gid: (uid_t)-1 means "unchanged" to setuid(). */
 #define ID_MAX 0xfffffffeUL
@@ -356,52 +353,6 @@ static void check_ip(struct options *o)
 		    o->prefix);
 }
 
-/* --net macvlan:/ipvlan: puts eth0 on the LAN itself: no bridge, NAT or
- * published port, and an address the LAN's own plan gives.
- */
-static void check_lan(struct options *o)
-{
-	const char *why, *net = net_kind_name(&o->net);
-	struct in_addr sub;
-
-	if (o->nports)
-		die("--net %s: -p cannot be used: the sandbox has its own "
-		    "address on %s's LAN, with nothing to publish", net,
-		    o->net.parent);
-	if (o->fw_compat || o->bridge || o->subnet_given)
-		die("--net %s: %s cannot be used: the sandbox is on %s's "
-		    "LAN, not on a bridge", net, o->fw_compat ? "--fw-compat" :
-		    o->bridge ? "--bridge" : "--subnet", o->net.parent);
-	if (!o->ip_given)
-		die("--net %s: --ip ADDR/PREFIX is needed (nsrun does no DHCP "
-		    "yet)", net);
-	if (parse_host_cidr(o->ip_arg, &o->ip, &o->ip_prefix, &why))
-		die("--ip \"%s\": %s", o->ip_arg, why);
-	sub.s_addr = o->ip.s_addr & htonl(subnet_mask(o->ip_prefix));
-	if (o->gateway_given &&
-	    (!subnet_contains(sub, o->ip_prefix, o->gateway) ||
-	     o->gateway.s_addr == o->ip.s_addr))
-		die("--gateway: not another host of %s", o->ip_arg);
-}
-
-/* CAP_NET_ADMIN could stack a macvlan of its own on eth0, which lands on
- * the parent beside it, unguarded; CAP_NET_RAW opens AF_XDP sockets, whose
- * frames skip eth0's egress hook (the guard) on this kernel (6.18).
- */
-static void check_lan_caps(struct options *o)
-{
-	const char *net = net_kind_name(&o->net);
-
-	if (o->caps & CAP_BIT(CAP_NET_ADMIN))
-		die("--net %s: the command cannot have CAP_NET_ADMIN: it "
-		    "could put a device of its own on %s, unguarded", net,
-		    o->net.parent);
-	if (o->cap_add & CAP_BIT(CAP_NET_RAW))
-		die("--net %s: the command cannot have CAP_NET_RAW: its "
-		    "AF_XDP sockets would send past the guard of eth0", net);
-	o->caps &= ~CAP_BIT(CAP_NET_RAW);
-}
-
 static void check_workdir(const char *dir)
 {
 	struct stat st;
@@ -421,7 +372,7 @@ static void check_options(struct options *o)
 		parse_cidr(DEFAULT_SUBNET, &o->subnet, &o->prefix, &why);
 	}
 	if (o->lan)
-		check_lan(o);
+		lan_check_options(o);
 	else if (o->ip_given)
 		check_ip(o);
 	if (o->gateway_given && !o->lan)
@@ -441,7 +392,7 @@ static void check_options(struct options *o)
 		o->bridge = DEFAULT_BRIDGE;
 	o->caps = command_caps(o);
 	if (o->lan)
-		check_lan_caps(o);
+		lan_check_caps(o);
 }
 
 /**

@@ -36,8 +36,6 @@ int parse_publish(const char *spec, struct port_map *pm, const char **why);
 int parse_ipv4(const char *s, struct in_addr *addr, const char **why);
 int parse_cidr(const char *s, struct in_addr *net, int *prefix,
 	       const char **why);
-int parse_host_cidr(const char *s, struct in_addr *addr, int *prefix,
-		    const char **why);
 int parse_name(const char *s, const char **why);
 int parse_hostname(const char *s, const char **why);
 int parse_ifname(const char *s, const char **why);
