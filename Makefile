@@ -39,25 +39,25 @@ LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 	      netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
 APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
-	      firewall.c leftovers.c child.c init.c process.c ps.c log.c
-SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS)
+	      firewall.c leftovers.c child.c init.c process.c ps.c log.c lan.c \
+	      lanopts.c
+# macvlan and ipvlan links, the --net parser and the LAN guard, for
+# --net macvlan:PARENT and ipvlan:PARENT.
+MACVLAN_SRCS := netsetup/macvlan.c netspec.c nat/languard.c
+SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS) $(MACVLAN_SRCS)
 # The JSON reader and writer, for the CNI plugin to come: not linked into
 # nsrun (nothing there uses it), only into its tests, its fuzz harness
 # and musl-check.
 JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
-# macvlan and ipvlan links and the --net parser, for --net macvlan:PARENT
-# to come: likewise tested but not linked into nsrun yet.
-MACVLAN_SRCS := netsetup/macvlan.c netspec.c
 
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
-MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o) \
-		   $(MACVLAN_SRCS:%.c=$(B)/musl/%.o)
+MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
 UNIT_TARGETS := parse record etc netsetup nat shared fwcompat ct \
-		json json_cni json_write macvlan
+		json json_cni json_write macvlan languard
 UNIT_SRCS_parse    := parse.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
@@ -70,7 +70,8 @@ UNIT_SRCS_ct       := nl.c nat/ct.c
 UNIT_SRCS_json     := $(JSON_SRCS)
 UNIT_SRCS_json_cni := $(JSON_SRCS)
 UNIT_SRCS_json_write := $(JSON_SRCS)
-UNIT_SRCS_macvlan  := nl.c $(MACVLAN_SRCS) parse.c
+UNIT_SRCS_macvlan  := nl.c netsetup/macvlan.c netspec.c parse.c
+UNIT_SRCS_languard := nl.c nat/languard.c nat/rule.c nat/expr.c
 UNIT_TESTS := $(UNIT_TARGETS:%=$(B)/tests/test_%)
 
 .DEFAULT_GOAL := all

@@ -137,6 +137,67 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 	arp_announce(rt, idx, c->gateway);
 }
 
+/* Bringing up eth0 fails with EADDRINUSE while a macvlan with its MAC is
+ * up on the parent: the sandbox that had this address before, whose
+ * namespace the kernel frees a moment after it ended (tens of ms, more
+ * under load). A restarted service waits for it, 5 s at most.
+ */
+#define LAN_UP_POLL_US	2000
+#define LAN_UP_TRIES	2500
+
+static void lan_up(struct nl_sock *rt, int idx)
+{
+	int err, i;
+
+	for (i = 0; i < LAN_UP_TRIES; i++) {
+		err = link_set_up(rt, idx);
+		if (err != -EADDRINUSE)
+			break;
+		usleep(LAN_UP_POLL_US);
+	}
+	if (err == -EADDRINUSE)
+		die("bringing up eth0: another macvlan on the parent has its "
+		    "MAC (that of the address) and stayed up for 5 s");
+	if (err)
+		die_nl(rt, err, "bringing up eth0");
+}
+
+/* On the LAN (--net macvlan:, ipvlan:) eth0 has its MAC from birth (a
+ * passthru macvlan's is its parent's, which setting would change), and
+ * the default route only when --gateway gave one.
+ */
+static void setup_lan_eth0(struct nl_sock *rt, const struct netconf *c)
+{
+	char addr[INET_ADDRSTRLEN];
+	int idx, err;
+
+	idx = (int)if_nametoindex("eth0");
+	if (!idx)
+		die_err(-errno, "finding eth0");
+	/* Without CAP_NET_RAW (options.c drops it on the LAN), ping uses
+	 * ICMP sockets, which this range lets every group open, as docker
+	 * sets it; the sandbox's own setting.
+	 */
+	err = sysctl_ensure("/proc/sys/net/ipv4/ping_group_range",
+			    "0\t2147483647");
+	if (err)
+		die_err(err, "letting the command ping");
+	lan_up(rt, idx);
+	err = addr_add(rt, idx, c->addr, c->prefix);
+	if (err) {
+		inet_ntop(AF_INET, &c->addr, addr, sizeof(addr));
+		die_nl(rt, err, "adding %s/%d to eth0", addr, c->prefix);
+	}
+	if (!c->gateway.s_addr)
+		return;
+	err = route_add_default(rt, idx, c->gateway);
+	if (err) {
+		inet_ntop(AF_INET, &c->gateway, addr, sizeof(addr));
+		die_nl(rt, err, "adding the default route via %s", addr);
+	}
+	arp_announce(rt, idx, c->gateway);
+}
+
 /* Reads a small file whole; "" when it cannot be read. */
 static void read_small(const char *path, char *buf, size_t size)
 {
@@ -304,7 +365,9 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 	step("child: lo up");
 	read_netconf(conf_fd, &conf);
 	step("child: released");
-	if (!o->net_none)
+	if (o->lan)
+		setup_lan_eth0(&rt, &conf);
+	else if (!o->net_none)
 		setup_eth0(&rt, &conf);
 	nl_close(&rt);
 	step("child: eth0 up");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "firewall.h"
+#include "lan.h"
 #include "launch.h"
 #include "leftovers.h"
 #include "log.h"
@@ -282,7 +283,8 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 	 */
 	snprintf(h->port, sizeof(h->port), PORT_PREFIX "%d", (int)getpid());
 	snprintf(h->table, sizeof(h->table), TABLE_PREFIX "%s", o->name);
-	h->net = !o->net_none;
+	/* On a bridge: not with --net none, nor on the LAN (lan.c). */
+	h->net = !o->net_none && !o->lan;
 	h->fw_compat = o->fw_compat;
 	h->pid_host = o->pid_host;
 	open_sockets(h);
@@ -298,6 +300,13 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 	}
 	wait_ready(ready_fd);
 	note_namespaces(h, child);
+	if (o->lan) {
+		struct lan_launch l = { &h->rt, &h->nft, h->table, h->net_fd,
+					child };
+
+		lan_setup(&l, o, &h->conf);
+		return;
+	}
 	/* The veth comes before the table, whose port guard hooks it. */
 	if (h->net)
 		create_veth(h, child);

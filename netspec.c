@@ -6,7 +6,9 @@
  * accepts (parse_ifname()); options follow as KEY=VALUE, separated by
  * commas. The only key is mode, given at most once. The default modes
  * are those that behave like a switch port: macvlan bridge, ipvlan l2.
+ * On the LAN --ip is ADDR/PREFIX, read by parse_host_cidr().
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -198,4 +200,47 @@ const char *net_mode_name(const struct net_spec *spec)
 			return m->name;
 	}
 	return "";
+}
+
+/**
+ * parse_host_cidr() - read ADDR/PREFIX, a host's address on its subnet
+ * @s:		text, e.g. "192.168.1.50/24"
+ * @addr:	set to the address
+ * @prefix:	set to the prefix length, 8 to 30
+ *
+ * The --ip of a sandbox on the LAN (--net macvlan:...): the address must
+ * be a host address of its subnet, neither the network nor the broadcast
+ * address.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int parse_host_cidr(const char *s, struct in_addr *addr, int *prefix,
+		    const char **why)
+{
+	char buf[INET_ADDRSTRLEN + 4];
+	struct in_addr net;
+	unsigned long len;
+	char *slash;
+
+	*why = "expected A.B.C.D/N, the address and its prefix length";
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	if (parse_ipv4(buf, addr, why))
+		return -EINVAL;
+	if (parse_uint(slash + 1, 32, &len) || len < 8 || len > 30) {
+		*why = "prefix length must be 8 to 30";
+		return -EINVAL;
+	}
+	net.s_addr = addr->s_addr & htonl(subnet_mask((int)len));
+	if (!subnet_contains(net, (int)len, *addr)) {
+		*why = "the network or broadcast address, not a host's";
+		return -EINVAL;
+	}
+	*prefix = (int)len;
+	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <net/if.h>
+#include <netinet/in.h>
 
 /* NET_BRIDGE and friends are taken by <linux/sysctl.h>. */
 enum net_kind {
@@ -36,5 +37,7 @@ struct net_spec {
 int parse_net(const char *s, struct net_spec *spec, const char **why);
 const char *net_kind_name(const struct net_spec *spec);
 const char *net_mode_name(const struct net_spec *spec);
+int parse_host_cidr(const char *s, struct in_addr *addr, int *prefix,
+		    const char **why);
 
 #endif /* NSRUN_NETSPEC_H */

@@ -16,6 +16,8 @@
  *            creates the sandbox's nftables tables in one batch: owner
  *            flag (the kernel deletes them when our socket closes, even
  *            on SIGKILL), userdata (the record), NAT and the port guard.
+ *            On the LAN (--net macvlan:, ipvlan:) lan.c does it instead:
+ *            eth0 a macvlan of the parent, the record, eth0's guard.
  *   release  the parent sends the child its address; the child sets up
  *            eth0 and its default route and execs the command.
  *   wait     the parent forwards signals, waits, ends what the command

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "capset.h"
+#include "lanopts.h"
 #include "log.h"
 #include "options.h"
 
@@ -34,12 +35,20 @@ static const char usage_text[] =
 "  -h, --hostname NAME      hostname inside (default: the name)\n"
 "      --bridge NAME        host bridge (default: nsrun0)\n"
 "      --subnet CIDR        bridge subnet (default: 10.88.0.0/16)\n"
-"      --ip ADDR            fixed address instead of the next free one\n"
+"      --ip ADDR[/PREFIX]   fixed address instead of the next free one;\n"
+"                           ADDR/PREFIX, required, with macvlan and ipvlan\n"
+"      --gateway ADDR       default route via ADDR (macvlan and ipvlan)\n"
 "      --dns IP             resolver inside (repeatable)\n"
 "  -e, --env VAR[=VAL]      set VAR in the command's environment\n"
 "  -u, --user USER[:GROUP]  run the command as USER\n"
 "  -w, --workdir DIR        working directory of the command\n"
 "      --net none           loopback only: no bridge, no NAT\n"
+"      --net macvlan:PARENT[,mode=bridge|private|vepa|passthru]\n"
+"                           eth0 is a macvlan of the host's PARENT: the\n"
+"                           sandbox is on PARENT's LAN, with its own MAC\n"
+"      --net ipvlan:PARENT[,mode=l2|l3|l3s]\n"
+"                           eth0 is an ipvlan of PARENT (kernels with\n"
+"                           CONFIG_IPVLAN)\n"
 "      --cap-add CAP        give the command capability CAP (repeatable;\n"
 "                           ALL for every one)\n"
 "      --cap-drop CAP       take capability CAP from the command\n"
@@ -58,7 +67,7 @@ static const char usage_text[] =
 enum {
 	OPT_NAME = 256, OPT_BRIDGE, OPT_SUBNET, OPT_IP, OPT_DNS, OPT_NET,
 	OPT_CAP_ADD, OPT_CAP_DROP, OPT_PID, OPT_FW_COMPAT, OPT_HELP,
-	OPT_VERSION,
+	OPT_VERSION, OPT_GATEWAY,
 };
 
 static const struct option long_options[] = {
@@ -68,6 +77,7 @@ static const struct option long_options[] = {
 	{ "bridge",   required_argument, NULL, OPT_BRIDGE },
 	{ "subnet",   required_argument, NULL, OPT_SUBNET },
 	{ "ip",       required_argument, NULL, OPT_IP },
+	{ "gateway",  required_argument, NULL, OPT_GATEWAY },
 	{ "dns",      required_argument, NULL, OPT_DNS },
 	{ "env",      required_argument, NULL, 'e' },
 	{ "user",     required_argument, NULL, 'u' },
@@ -250,17 +260,23 @@ static int set_net_option(struct options *o, int c, char *arg)
 		o->subnet_given = 1;
 		break;
 	case OPT_IP:
-		if (parse_ipv4(arg, &o->ip, &why))
-			die("--ip \"%s\": %s", arg, why);
+		o->ip_arg = arg;
 		o->ip_given = 1;
+		break;
+	case OPT_GATEWAY:
+		if (parse_ipv4(arg, &o->gateway, &why))
+			die("--gateway \"%s\": %s", arg, why);
+		o->gateway_given = 1;
 		break;
 	case OPT_DNS:
 		add_dns(o, arg);
 		break;
 	case OPT_NET:
-		if (strcmp(arg, "none"))
-			die("--net \"%s\": only \"none\" is supported", arg);
-		o->net_none = 1;
+		if (parse_net(arg, &o->net, &why))
+			die("--net \"%s\": %s", arg, why);
+		o->net_none = o->net.kind == NETSPEC_NONE;
+		o->lan = o->net.kind == NETSPEC_MACVLAN ||
+			 o->net.kind == NETSPEC_IPVLAN;
 		break;
 	case OPT_FW_COMPAT:
 		o->fw_compat = 1;
@@ -317,9 +333,15 @@ static void set_option(struct options *o, int c, char *arg, int argc)
 	}
 }
 
-static void check_ip(const struct options *o)
+static void check_ip(struct options *o)
 {
 	char ip[INET_ADDRSTRLEN], net[INET_ADDRSTRLEN];
+	const char *why;
+
+	if (parse_ipv4(o->ip_arg, &o->ip, &why))
+		die("--ip \"%s\": %s%s", o->ip_arg, why, strchr(o->ip_arg, '/') ?
+		    " (a prefix length only with --net macvlan: or ipvlan:)" :
+		    "");
 
 	inet_ntop(AF_INET, &o->ip, ip, sizeof(ip));
 	inet_ntop(AF_INET, &o->subnet, net, sizeof(net));
@@ -349,8 +371,13 @@ static void check_options(struct options *o)
 
 		parse_cidr(DEFAULT_SUBNET, &o->subnet, &o->prefix, &why);
 	}
-	if (o->ip_given)
+	if (o->lan)
+		lan_check_options(o);
+	else if (o->ip_given)
 		check_ip(o);
+	if (o->gateway_given && !o->lan)
+		die("--gateway: only with --net macvlan:PARENT or "
+		    "ipvlan:PARENT (the bridge is the gateway otherwise)");
 	if (o->net_none && o->nports)
 		die("--net none: cannot publish ports without a network");
 	if (o->net_none && o->fw_compat)
@@ -364,6 +391,8 @@ static void check_options(struct options *o)
 	if (!o->bridge)
 		o->bridge = DEFAULT_BRIDGE;
 	o->caps = command_caps(o);
+	if (o->lan)
+		lan_check_caps(o);
 }
 
 /**

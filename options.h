@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <netinet/in.h>
 
+#include "netspec.h"
 #include "parse.h"
 
 #define MAX_PUBLISH	64	/* -p options */
@@ -33,6 +34,10 @@ struct options {
 	int subnet_given;
 	struct in_addr ip;
 	int ip_given;
+	const char *ip_arg;	/* --ip as given: read once --net is known */
+	int ip_prefix;		/* --ip ADDR/PREFIX, on the LAN */
+	struct in_addr gateway;	/* --gateway, on the LAN */
+	int gateway_given;
 	struct in_addr dns[MAX_DNS];
 	size_t ndns;
 	char **env;		/* -e values, NULL terminated */
@@ -43,6 +48,8 @@ struct options {
 	int user_given;
 	const char *workdir;
 	int net_none;
+	struct net_spec net;	/* --net: bridge, none, macvlan:, ipvlan: */
+	int lan;		/* --net macvlan:... or ipvlan:... */
 	uint64_t cap_add;	/* --cap-add, bit N for capability N */
 	uint64_t cap_drop;	/* --cap-drop */
 	uint64_t caps;		/* the command's set: default, added, dropped */

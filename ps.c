@@ -12,7 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/if_link.h>
+
 #include "log.h"
+#include "netspec.h"
 #include "options.h"
 #include "process.h"
 #include "ps.h"
@@ -75,18 +78,47 @@ static void one_line(const char *in, char *out, size_t size)
 	out[i] = '\0';
 }
 
+/* What the sandbox is on, as --net says it: "nsrun0" (a bridge),
+ * "none", "macvlan:eth1", "ipvlan:eth1,mode=l3" (a mode other than the
+ * default is named).
+ */
+static void format_net(const struct record *r, char *buf, size_t size)
+{
+	struct net_spec spec = { .kind = (enum net_kind)r->lan,
+				 .mode = r->lan_mode };
+	const char *mode;
+
+	if (!r->lan) {
+		snprintf(buf, size, "%s", r->bridge[0] ? r->bridge : "none");
+		return;
+	}
+	if (r->lan != NETSPEC_MACVLAN && r->lan != NETSPEC_IPVLAN) {
+		snprintf(buf, size, "?:%s", r->parent);
+		return;
+	}
+	mode = net_mode_name(&spec);
+	spec.mode = spec.kind == NETSPEC_MACVLAN ? MACVLAN_MODE_BRIDGE :
+						   IPVLAN_MODE_L2;
+	if (!strcmp(mode, net_mode_name(&spec)) || !*mode)
+		snprintf(buf, size, "%s:%s", net_kind_name(&spec), r->parent);
+	else
+		snprintf(buf, size, "%s:%s,mode=%s", net_kind_name(&spec),
+			 r->parent, mode);
+}
+
 static int print_text(const struct record *r, void *data)
 {
-	char addr[INET_ADDRSTRLEN], ports[512], age[16];
+	char addr[INET_ADDRSTRLEN], ports[512], age[16], net[48];
 	char command[sizeof(r->command)];
 
 	(void)data;
 	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
 	format_ports(r, ports, sizeof(ports));
 	format_age(r->start, age, sizeof(age));
+	format_net(r, net, sizeof(net));
 	one_line(r->command, command, sizeof(command));
-	printf("%-16s %-8d %-15s %-24s %-5s %s\n", r->name, (int)r->pid,
-	       r->addr.s_addr ? addr : "-", ports[0] ? ports : "-", age,
+	printf("%-16s %-8d %-15s %-24s %-16s %-5s %s\n", r->name, (int)r->pid,
+	       r->addr.s_addr ? addr : "-", ports[0] ? ports : "-", net, age,
 	       command);
 	return 0;
 }
@@ -127,7 +159,7 @@ static void json_ports(const struct record *r)
 static int print_json(const struct record *r, void *data)
 {
 	int *first = data;
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET_ADDRSTRLEN], net[48];
 	uint64_t now = (uint64_t)time(NULL);
 
 	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
@@ -140,6 +172,14 @@ static int print_json(const struct record *r, void *data)
 		printf("null");
 	printf(",\"bridge\":");
 	json_string(r->bridge);
+	format_net(r, net, sizeof(net));
+	printf(",\"net\":");
+	json_string(net);
+	printf(",\"parent\":");
+	if (r->lan)
+		json_string(r->parent);
+	else
+		printf("null");
 	putchar(',');
 	json_ports(r);
 	printf(",\"command\":");
@@ -181,8 +221,8 @@ int cmd_ps(int argc, char **argv)
 		err = records_each(&nft, print_json, &first);
 		printf("]\n");
 	} else {
-		printf("%-16s %-8s %-15s %-24s %-5s %s\n", "NAME", "PID",
-		       "ADDRESS", "PORTS", "AGE", "COMMAND");
+		printf("%-16s %-8s %-15s %-24s %-16s %-5s %s\n", "NAME", "PID",
+		       "ADDRESS", "PORTS", "NET", "AGE", "COMMAND");
 		err = records_each(&nft, print_text, NULL);
 	}
 	if (err)

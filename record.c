@@ -25,11 +25,13 @@ enum {
 	REC_NET_ADMIN,	/* empty; older records: CAP_NET_ADMIN kept */
 	REC_CAPS,	/* be64: the command's capability set */
 	REC_PID_HOST,	/* empty: --pid host */
+	REC_LAN,	/* u8 kind, be32 mode, parent: --net macvlan:... */
 };
 
 #define CAP_NET_ADMIN_BIT (UINT64_C(1) << 12)
 
 #define PORT_LEN 11
+#define LAN_FIXED 5	/* REC_LAN before the parent's name */
 
 struct writer {
 	uint8_t *buf;
@@ -92,6 +94,38 @@ static int put_ports(struct writer *w, const struct record *r)
 	return r->more_ports ? put(w, REC_MORE_PORTS, NULL, 0) : 0;
 }
 
+/* On the LAN: what eth0 is and on which parent, which the address is
+ * unique on.
+ */
+static int put_lan(struct writer *w, const struct record *r)
+{
+	uint8_t v[LAN_FIXED + sizeof(r->parent)];
+	uint32_t mode = htobe32(r->lan_mode);
+	size_t len = strnlen(r->parent, sizeof(r->parent) - 1);
+
+	/* Nothing to record without a parent: not on a LAN. */
+	if (r->lan <= 0 || r->lan > 255 || !len)
+		return 0;
+	v[0] = (uint8_t)r->lan;
+	memcpy(v + 1, &mode, 4);
+	memcpy(v + LAN_FIXED, r->parent, len);
+	return put(w, REC_LAN, v, LAN_FIXED + len);
+}
+
+static int get_lan(struct record *r, const uint8_t *val, size_t len)
+{
+	uint32_t mode;
+
+	if (len <= LAN_FIXED || len - LAN_FIXED >= sizeof(r->parent) || !val[0])
+		return -EINVAL;
+	r->lan = val[0];
+	memcpy(&mode, val + 1, 4);
+	r->lan_mode = be32toh(mode);
+	memcpy(r->parent, val + LAN_FIXED, len - LAN_FIXED);
+	r->parent[len - LAN_FIXED] = '\0';
+	return 0;
+}
+
 /**
  * record_encode() - write a record as table userdata
  * @r:		record
@@ -114,7 +148,7 @@ int record_encode(const struct record *r, uint8_t *buf, size_t size)
 	    (r->fw_compat && put(&w, REC_FW_COMPAT, NULL, 0)) ||
 	    put(&w, REC_CAPS, &caps, 8) ||
 	    (r->pid_host && put(&w, REC_PID_HOST, NULL, 0)) ||
-	    put_ports(&w, r))
+	    put_lan(&w, r) || put_ports(&w, r))
 		return -ENOSPC;
 	if (w.len + 2 < size) {
 		cmd = strlen(r->command);
@@ -189,6 +223,8 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
 	case REC_PID_HOST:
 		r->pid_host = 1;
 		break;
+	case REC_LAN:
+		return get_lan(r, val, len);
 	}
 	return 0;
 }

@@ -30,6 +30,10 @@
  * @fw_compat:	launched with --fw-compat
  * @caps:	the command's capability set, bit N for capability N
  * @pid_host:	launched with --pid host: no PID namespace
+ * @lan:	0 on a bridge or --net none; else what eth0 is on the LAN,
+ *		as enum net_kind (netspec.h): NETSPEC_MACVLAN or _IPVLAN
+ * @lan_mode:	its mode, MACVLAN_MODE_* or IPVLAN_MODE_*
+ * @parent:	the host interface under eth0, "" when not on the LAN
  * @command:	the command line, shortened to fit
  */
 struct record {
@@ -44,6 +48,9 @@ struct record {
 	int fw_compat;
 	uint64_t caps;
 	int pid_host;
+	int lan;
+	uint32_t lan_mode;
+	char parent[16];
 	char command[RECORD_MAX];
 };
 

@@ -314,6 +314,9 @@ static int link_attr(const struct nlattr *attr, void *data)
 	if (mnl_attr_get_type(attr) == IFLA_LINKINFO &&
 	    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
 		mnl_attr_parse_nested(attr, linkinfo_attr, data);
+	if (mnl_attr_get_type(attr) == IFLA_ADDRESS &&
+	    mnl_attr_get_payload_len(attr) == sizeof(info->mac))
+		memcpy(info->mac, mnl_attr_get_payload(attr), sizeof(info->mac));
 	return MNL_CB_OK;
 }
 

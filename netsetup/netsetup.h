@@ -42,12 +42,14 @@ int link_set_port(struct nl_sock *s, int ifindex);
  * @kind:	IFLA_INFO_KIND ("bridge", "veth", ...), "" when none
  * @up:		IFF_UP is set
  * @mtu:	IFLA_MTU
+ * @mac:	IFLA_ADDRESS when it is an Ethernet address, else zeros
  */
 struct link_info {
 	int ifindex;
 	unsigned int mtu;
 	char kind[16];
 	int up;
+	uint8_t mac[6];
 };
 
 int link_get(struct nl_sock *s, const char *name, struct link_info *info);

@@ -11,10 +11,14 @@
 # (default 4, or $JOBS): each has its own namespaces, so they do not
 # interfere. Outputs are echoed whole, in order.
 #
-# Every program prints "ok - ..." or "not ok - ..." per check. A program
+# Every program prints "ok - ..." or "not ok - ..." per check, or
+# "ok - # SKIP WHAT: WHY" for a check that cannot run here (lib.sh's
+# skip): skips are counted apart, never as passed, and listed at the end.
+# A program
 # that exits non-zero or times out without any "not ok" line counts as one
 # more failure, named, and so does one that reports no check at all. The
-# last line is "N passed, N failed"; the exit status is non-zero if
+# last line is "N passed, N failed" (", N skipped" added when checks were
+# skipped); the exit status is non-zero if
 # anything failed or nothing passed.
 
 set -u
@@ -46,6 +50,8 @@ LOGS=$(mktemp -d /tmp/nsrt-run.XXXXXX) || exit 1
 
 PASSED=0
 FAILED=0
+SKIPPED=0
+SKIPS=()	# the skip lines, for the summary
 
 selected() {
 	local name=$1 p
@@ -59,12 +65,17 @@ selected() {
 # count PROGRAM LOG RC: echo the log, add its ok/not ok lines to the
 # totals, and count a failure the program's own lines did not report.
 count() {
-	local prog=$1 log=$2 rc=$3 ok bad
+	local prog=$1 log=$2 rc=$3 ok bad skip line
 	echo "# $prog"
 	cat "$log"
-	ok=$(grep -c '^ok - ' "$log")
+	skip=$(grep -c '^ok - # SKIP' "$log")
+	ok=$(($(grep -c '^ok - ' "$log") - skip))
 	bad=$(grep -c '^not ok' "$log")
+	while IFS= read -r line; do
+		SKIPS+=("$prog: ${line#ok - # SKIP }")
+	done < <(grep '^ok - # SKIP' "$log")
 	PASSED=$((PASSED + ok))
+	SKIPPED=$((SKIPPED + skip))
 	FAILED=$((FAILED + bad))
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "# $prog: timed out (exit $rc)"
@@ -76,7 +87,7 @@ count() {
 			echo "not ok - $prog exited $rc"
 		fi
 		FAILED=$((FAILED + 1))
-	elif [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
+	elif [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ] && [ "$skip" -eq 0 ]; then
 		# A program that checks nothing must not look like a pass.
 		echo "not ok - $prog ran no check"
 		FAILED=$((FAILED + 1))
@@ -205,9 +216,23 @@ interrupted() {
 	done
 	rm -rf "$LOGS"
 	echo "not ok - tests/run.sh interrupted"
-	echo "$PASSED passed, $((FAILED + 1)) failed"
+	FAILED=$((FAILED + 1))
+	summary
 	exit 130
 }
+# summary: the skipped checks, then "N passed, N failed[, N skipped]".
+summary() {
+	local s
+	for s in "${SKIPS[@]}"; do
+		echo "# skipped: $s"
+	done
+	if [ "$SKIPPED" -gt 0 ]; then
+		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+	else
+		echo "$PASSED passed, $FAILED failed"
+	fi
+}
+
 trap interrupted INT TERM
 
 run_unit_tests
@@ -215,5 +240,5 @@ run_fuzz_replay
 run_integration_tests
 rm -rf "$LOGS"
 
-echo "$PASSED passed, $FAILED failed"
+summary
 [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]

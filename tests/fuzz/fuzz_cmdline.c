@@ -12,7 +12,10 @@
  * with count >= 1 and ranges that end at or below 65535, at most 1024
  * ports, no ports with --net none, a valid name, hostname and bridge, a
  * subnet of /8 to /30 without host bits, an --ip that is a host of the
- * subnet and not its gateway, at most MAX_DNS resolvers, valid and
+ * subnet and not its gateway (on the LAN, --net macvlan:/ipvlan:, an --ip
+ * that is a host of its own /8 to /30, a --gateway another host of it, no
+ * ports, bridge, subnet or --fw-compat and neither CAP_NET_ADMIN nor
+ * CAP_NET_RAW), at most MAX_DNS resolvers, valid and
  * NULL-terminated -e entries, a numeric identity for -u, an existing
  * directory for -w, and a command inside argv.
  */
@@ -76,12 +79,34 @@ static void check_words(const struct options *o)
 		    "bridge \"%s\"", o->bridge ? o->bridge : "(null)");
 }
 
+static void check_lan(const struct options *o)
+{
+	struct in_addr net;
+
+	FUZZ_ASSERT(o->ip_given && o->ip_prefix >= 8 && o->ip_prefix <= 30,
+		    "LAN without --ip ADDR/PREFIX (%d)", o->ip_prefix);
+	net.s_addr = o->ip.s_addr & htonl(subnet_mask(o->ip_prefix));
+	FUZZ_ASSERT(subnet_contains(net, o->ip_prefix, o->ip),
+		    "LAN --ip %08x/%d not a host", ntohl(o->ip.s_addr),
+		    o->ip_prefix);
+	FUZZ_ASSERT(!o->gateway_given ||
+		    (subnet_contains(net, o->ip_prefix, o->gateway) &&
+		     o->gateway.s_addr != o->ip.s_addr),
+		    "LAN --gateway %08x", ntohl(o->gateway.s_addr));
+	FUZZ_ASSERT(!o->nports && !o->fw_compat && !o->subnet_given &&
+		    !(o->caps & (UINT64_C(3) << 12)) && o->net.parent[0],
+		    "LAN with ports, --fw-compat, --subnet, NET_ADMIN or "
+		    "NET_RAW, or without a parent");
+}
+
 static void check_net(const struct options *o)
 {
 	FUZZ_ASSERT(o->prefix >= 8 && o->prefix <= 30 &&
 		    !(ntohl(o->subnet.s_addr) & ~subnet_mask(o->prefix)),
 		    "subnet %08x/%d", ntohl(o->subnet.s_addr), o->prefix);
-	if (o->ip_given)
+	if (o->lan) {
+		check_lan(o);
+	} else if (o->ip_given)
 		FUZZ_ASSERT(subnet_contains(o->subnet, o->prefix, o->ip) &&
 			    o->ip.s_addr !=
 				    subnet_host(o->subnet, 1).s_addr,

@@ -14,7 +14,8 @@
  * - any record (built from the input bytes) encodes into at most @size
  *   bytes of an exactly @size heap buffer, or fails with -ENOSPC, and
  *   always into RECORD_MAX; what is read back is the same name, pid,
- *   start, address and bridge, a prefix of the ports (more_ports set if
+ *   start, address and bridge, the LAN (kind, mode and parent) when it
+ *   has a parent, a prefix of the ports (more_ports set if
  *   some were left out) and a prefix of the command, at least 40 bytes of
  *   it when the buffer is RECORD_MAX.
  */
@@ -37,6 +38,7 @@ static void check_decoded(const struct record *r)
 	FUZZ_ASSERT(r->nports <= RECORD_PORTS, "%zu ports", r->nports);
 	FUZZ_ASSERT(strnlen(r->name, sizeof(r->name)) < sizeof(r->name) &&
 		    strnlen(r->bridge, sizeof(r->bridge)) < sizeof(r->bridge) &&
+		    strnlen(r->parent, sizeof(r->parent)) < sizeof(r->parent) &&
 		    strnlen(r->command, sizeof(r->command)) <
 			    sizeof(r->command),
 		    "unterminated string");
@@ -54,6 +56,14 @@ static void check_copy(const struct record *a, const struct record *b,
 		    !strcmp(a->bridge, b->bridge),
 		    "fixed fields differ: \"%s\" %d -> \"%s\" %d", a->name,
 		    (int)a->pid, b->name, (int)b->pid);
+	if (a->lan > 0 && a->lan <= 255 && a->parent[0])
+		FUZZ_ASSERT(b->lan == a->lan && b->lan_mode == a->lan_mode &&
+			    !strcmp(a->parent, b->parent),
+			    "LAN %d %u \"%s\" read back as %d %u \"%s\"",
+			    a->lan, a->lan_mode, a->parent, b->lan,
+			    b->lan_mode, b->parent);
+	else
+		FUZZ_ASSERT(!b->lan, "not on a LAN, read back as on one");
 	FUZZ_ASSERT(b->nports <= a->nports, "%zu ports became %zu", a->nports,
 		    b->nports);
 	for (i = 0; i < b->nports; i++)
@@ -94,6 +104,7 @@ static void make_record(const uint8_t *data, size_t size, struct record *r)
 	memcpy(r, data, size < sizeof(*r) ? size : sizeof(*r));
 	r->name[sizeof(r->name) - 1] = '\0';
 	r->bridge[sizeof(r->bridge) - 1] = '\0';
+	r->parent[sizeof(r->parent) - 1] = '\0';
 	r->command[sizeof(r->command) - 1] = '\0';
 	r->nports %= RECORD_PORTS + 1;
 	r->more_ports = !!r->more_ports;

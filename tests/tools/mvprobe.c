@@ -143,7 +143,7 @@ static int one_round(struct nl_sock *h, struct nl_sock *sb, int parent,
 	if (err || (err = del_named(sb, "mvb0")))
 		return err;
 	t0 = now_us();
-	err = link_add_veth(h, "mvvh0", master, "mvvp0", pid);
+	err = link_add_veth(h, "mvvh0", master, "mvvp0", pid, 0);
 	*tv = now_us() - t0;
 	return err ? err : del_named(h, "mvvh0");
 }

@@ -2,6 +2,7 @@
 /* test_macvlan.c - build the macvlan and ipvlan requests and parse them
  * back; parse_net() on good and bad --net values. No root needed.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -280,8 +281,46 @@ static void test_names(void)
 	      "names: none has no mode");
 }
 
+static void host_cidr_ok(const char *s, const char *addr, int prefix)
+{
+	struct in_addr a, want;
+	const char *why = NULL;
+	int p = -1, err = parse_host_cidr(s, &a, &p, &why);
+
+	inet_pton(AF_INET, addr, &want);
+	CHECK(err == 0 && a.s_addr == want.s_addr && p == prefix,
+	      "host cidr \"%s\" -> %s/%d (%s)", s, addr, prefix,
+	      err ? why : "ok");
+}
+
+static void host_cidr_bad(const char *s, const char *reason)
+{
+	struct in_addr a;
+	const char *why = "";
+	int p, err = parse_host_cidr(s, &a, &p, &why);
+
+	CHECK(err == -EINVAL && strstr(why, reason),
+	      "host cidr \"%s\" rejected: %s (%s)", s, reason, why);
+}
+
+static void test_host_cidr(void)
+{
+	host_cidr_ok("192.168.1.50/24", "192.168.1.50", 24);
+	host_cidr_ok("10.0.0.1/8", "10.0.0.1", 8);
+	host_cidr_ok("10.1.2.6/30", "10.1.2.6", 30);
+	host_cidr_bad("192.168.1.50", "prefix length");
+	host_cidr_bad("192.168.1.0/24", "network or broadcast");
+	host_cidr_bad("192.168.1.255/24", "network or broadcast");
+	host_cidr_bad("192.168.1.5/31", "prefix length");
+	host_cidr_bad("192.168.1.5/7", "prefix length");
+	host_cidr_bad("192.168.1.5/", "prefix length");
+	host_cidr_bad("192.168.1/24", "IPv4");
+	host_cidr_bad("255.255.255.255/320000", "expected");
+}
+
 int main(void)
 {
+	test_host_cidr();
 	static uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
 	test_macvlan(buf);

@@ -73,6 +73,44 @@ static void test_limits(void)
 	      back.nports, strlen(back.command));
 }
 
+/* --net macvlan:eth1,mode=private: the kind, mode and parent survive,
+ * and a bridge record (no REC_LAN) reads back as not on the LAN.
+ */
+static void test_lan(void)
+{
+	struct record r, back;
+	uint8_t buf[RECORD_MAX];
+	int len;
+
+	fill(&r, 0, 10);
+	r.bridge[0] = '\0';
+	r.lan = 2;
+	r.lan_mode = 1;
+	strcpy(r.parent, "enp3s0f1-long15");
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(len > 0 && !record_decode(buf, (size_t)len, &back) &&
+	      back.lan == 2 && back.lan_mode == 1 &&
+	      !strcmp(back.parent, "enp3s0f1-long15") &&
+	      back.addr.s_addr == r.addr.s_addr && !back.bridge[0],
+	      "LAN kind, mode, parent and address survive");
+	fill(&r, 0, 10);
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(len > 0 && !record_decode(buf, (size_t)len, &back) &&
+	      !back.lan && !back.parent[0], "a bridge record is not on a LAN");
+	/* name "w", pid 1, then REC_LAN (13) with no parent after its
+	 * kind and mode: not a record.
+	 */
+	{
+		const uint8_t raw[] = { 1, 1, 'w', 2, 4, 0, 0, 0, 1,
+					13, 5, 2, 0, 0, 0, 1 };
+
+		CHECK(record_decode(raw, sizeof(raw), &back) == -EINVAL,
+		      "a LAN entry without a parent refused");
+		CHECK(record_decode(raw, 9, &back) == 0 && !back.lan,
+		      "the same record without it reads");
+	}
+}
+
 static void test_bad(void)
 {
 	struct record r;
@@ -104,6 +142,7 @@ int main(void)
 {
 	test_roundtrip();
 	test_limits();
+	test_lan();
 	test_bad();
 	test_command();
 	return CHECK_DONE();
