@@ -148,16 +148,17 @@ test_foreign_rules() {
 	in_host nft delete element ip nsrun ports-any '{ tcp . 9 }'
 }
 
-# cycle: launch a sandbox publishing a port, wait until its command runs
-# (it is published by then), SIGKILL nsrun. A fresh fifo each time: the
-# last command, dying with its nsrun, may still hold the old one open.
+# cycle W: worker W launches a sandbox publishing a port of its own,
+# waits until its command runs (it is published by then), SIGKILLs nsrun.
+# A fresh fifo each time: the last command, dying with its nsrun, may
+# still hold the old one open.
 cycle() {
-	local fifo=$T/cycle.fifo line pid
+	local fifo=$T/cycle.$1.fifo line pid
 	rm -f "$fifo"
 	mkfifo "$fifo"
 	# ip netns exec execs nsrun: $! is nsrun's pid.
-	ip netns exec "$HOST_NS" "$NSRUN" --name cyc -p $((PORT + 1)):80 -- \
-		sh -c 'echo up; exec sleep 30' >"$fifo" 2>>"$T/cycle.err" &
+	ip netns exec "$HOST_NS" "$NSRUN" --name "cyc$1" -p $((PORT + 1 + $1)):80 \
+		-- sh -c 'echo up; exec sleep 30' >"$fifo" 2>>"$T/cycle.err" &
 	pid=$!
 	read -r -t 5 line <"$fifo"
 	kill -KILL "$pid" 2>/dev/null
@@ -165,16 +166,35 @@ cycle() {
 	[ "$line" = up ]
 }
 
-test_cycles() {
-	local i bad=0 t0 t1 n=2000
-	t0=${EPOCHREALTIME/./}
-	for ((i = 0; i < n; i++)); do
-		cycle || bad=$((bad + 1))
-		[ $(((${EPOCHREALTIME/./} - t0) / 1000000)) -lt 200 ] || break
+# worker W N DEADLINE_US: N cycles, or fewer when time is up; prints
+# "cycles failures".
+worker() {
+	local i bad=0
+	for ((i = 0; i < $2; i++)); do
+		[ "${EPOCHREALTIME/./}" -lt "$3" ] || break
+		cycle "$1" || bad=$((bad + 1))
 	done
+	echo "$i $bad"
+}
+
+# 2000 cycles by 4 workers at once: each SIGKILL leaves elements behind
+# that the next launch on the port replaces or that expire.
+test_cycles() {
+	local w t0 t1 n=0 bad=0 c b workers=4 each=500 pids=()
+	t0=${EPOCHREALTIME/./}
+	for ((w = 0; w < workers; w++)); do
+		worker "$w" "$each" $((t0 + 200000000)) >"$T/worker.$w" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
 	t1=${EPOCHREALTIME/./}
-	diag "$i cycles in $(((t1 - t0) / 1000)) ms"
-	check_eq "$n launch-and-SIGKILL cycles, each published" "$n 0" "$i $bad" ||
+	for ((w = 0; w < workers; w++)); do
+		read -r c b <"$T/worker.$w" || c=0 b=0
+		n=$((n + c)) bad=$((bad + b))
+	done
+	diag "$n cycles in $(((t1 - t0) / 1000)) ms"
+	check_eq "$((workers * each)) launch-and-SIGKILL cycles (4 at a time), each published" \
+		"$((workers * each)) 0" "$n $bad" ||
 		diag "$(grep -v warning "$T/cycle.err" | tail -n 3)"
 	check "after the cycles: no nsrun- table within 2 s" \
 		wait_until 2 no_nsrun_table
