@@ -47,16 +47,20 @@ JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
 # macvlan and ipvlan links and the --net parser, for --net macvlan:PARENT
 # to come: likewise tested but not linked into nsrun yet.
 MACVLAN_SRCS := netsetup/macvlan.c netspec.c
+# Dual-stack building blocks (issue 14): the IPv6 address and route of
+# eth0, the [::1] relay and the poll loop that runs it; tested, not
+# linked into nsrun yet.
+V6_SRCS    := netsetup/addr6.c
 
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
 MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o) \
-		   $(MACVLAN_SRCS:%.c=$(B)/musl/%.o)
+		   $(MACVLAN_SRCS:%.c=$(B)/musl/%.o) $(V6_SRCS:%.c=$(B)/musl/%.o)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
 UNIT_TARGETS := parse parse6 record etc netsetup nat fwcompat ct \
-		json json_cni json_write macvlan
+		json json_cni json_write macvlan addr6
 UNIT_SRCS_parse    := parse.c parse6.c
 UNIT_SRCS_parse6   := parse.c parse6.c
 UNIT_SRCS_record   := record.c parse.c
@@ -70,6 +74,7 @@ UNIT_SRCS_json     := $(JSON_SRCS)
 UNIT_SRCS_json_cni := $(JSON_SRCS)
 UNIT_SRCS_json_write := $(JSON_SRCS)
 UNIT_SRCS_macvlan  := nl.c $(MACVLAN_SRCS) parse.c
+UNIT_SRCS_addr6    := nl.c netsetup/addr6.c netsetup/sysctl.c
 UNIT_TESTS := $(UNIT_TARGETS:%=$(B)/tests/test_%)
 
 .DEFAULT_GOAL := all
@@ -235,9 +240,19 @@ $(B)/tools/mvprobe: tests/tools/mvprobe.c nl.c netsetup/link.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 
+# Built for the suite: tests/integration/test_addr6.sh and test_relay.sh
+# run them as root, in throwaway namespaces.
+TOOLS := $(B)/tools/v6probe
+$(B)/tools/v6probe: tests/tools/v6probe.c nl.c netsetup/addr6.c \
+		netsetup/sysctl.c $(UNIT_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
+
 unit: $(UNIT_TESTS)
 
-check: nsrun unit $(FUZZ_REPLAY_BINS)
+tools: $(TOOLS)
+
+check: nsrun unit tools $(FUZZ_REPLAY_BINS)
 	tests/run.sh
 
 # Debian/Ubuntu packages for building, testing and the demo.
@@ -267,5 +282,5 @@ uninstall:
 clean:
 	rm -rf $(B) nsrun nsrun-static
 
-.PHONY: all static musl-check unit check deps demo install install-static \
+.PHONY: all static musl-check unit tools check deps demo install install-static \
 	uninstall clean
