@@ -48,9 +48,10 @@ JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
 # to come: likewise tested but not linked into nsrun yet.
 MACVLAN_SRCS := netsetup/macvlan.c netspec.c
 # Dual-stack building blocks (issue 14): the IPv6 address and route of
-# eth0, the [::1] relay and the poll loop that runs it; tested, not
-# linked into nsrun yet.
-V6_SRCS    := netsetup/addr6.c
+# eth0, the [::1] relay and the poll loop that runs it; tested (unit
+# tests, build/tools/ for the integration tests), not linked into nsrun
+# yet.
+V6_SRCS    := netsetup/addr6.c relay.c relay_conn.c waitloop.c
 
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
@@ -60,7 +61,7 @@ MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o) \
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
 UNIT_TARGETS := parse parse6 record etc netsetup nat fwcompat ct \
-		json json_cni json_write macvlan addr6
+		json json_cni json_write macvlan addr6 waitloop
 UNIT_SRCS_parse    := parse.c parse6.c
 UNIT_SRCS_parse6   := parse.c parse6.c
 UNIT_SRCS_record   := record.c parse.c
@@ -75,6 +76,7 @@ UNIT_SRCS_json_cni := $(JSON_SRCS)
 UNIT_SRCS_json_write := $(JSON_SRCS)
 UNIT_SRCS_macvlan  := nl.c $(MACVLAN_SRCS) parse.c
 UNIT_SRCS_addr6    := nl.c netsetup/addr6.c netsetup/sysctl.c
+UNIT_SRCS_waitloop := waitloop.c relay.c relay_conn.c
 UNIT_TESTS := $(UNIT_TARGETS:%=$(B)/tests/test_%)
 
 .DEFAULT_GOAL := all
@@ -242,11 +244,17 @@ $(B)/tools/mvprobe: tests/tools/mvprobe.c nl.c netsetup/link.c \
 
 # Built for the suite: tests/integration/test_addr6.sh and test_relay.sh
 # run them as root, in throwaway namespaces.
-TOOLS := $(B)/tools/v6probe
+TOOLS := $(B)/tools/v6probe $(B)/tools/relaytest
 $(B)/tools/v6probe: tests/tools/v6probe.c nl.c netsetup/addr6.c \
 		netsetup/sysctl.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
+
+$(B)/tools/relaytest: tests/tools/relaytest.c tests/tools/relayclient.c \
+		relay.c relay_conn.c waitloop.c $(UNIT_DEPS) \
+		tests/tools/relaytest.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^)
 
 unit: $(UNIT_TESTS)
 
