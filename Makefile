@@ -32,7 +32,7 @@ MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 
 # Pure code (no I/O): unit-tested and fuzzed on its own.
-PARSE_SRCS := parse.c record.c etc.c capset.c
+PARSE_SRCS := parse.c parse6.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/guard.c nat/rule.c \
 	      nat/expr.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
@@ -49,16 +49,23 @@ SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS) $(MACVLAN_SRCS)
 # nsrun (nothing there uses it), only into its tests, its fuzz harness
 # and musl-check.
 JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
+# Dual-stack building blocks (issue 14): the IPv6 address and route of
+# eth0, the [::1] relay and the poll loop that runs it; tested (unit
+# tests, build/tools/ for the integration tests), not linked into nsrun
+# yet.
+V6_SRCS    := netsetup/addr6.c relay.c relay_conn.c waitloop.c
 
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
-MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o)
+MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o) \
+		   $(V6_SRCS:%.c=$(B)/musl/%.o)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
-UNIT_TARGETS := parse record etc netsetup nat shared fwcompat ct \
-		json json_cni json_write macvlan languard
-UNIT_SRCS_parse    := parse.c
+UNIT_TARGETS := parse parse6 record etc netsetup nat shared fwcompat ct \
+		json json_cni json_write macvlan languard addr6 waitloop
+UNIT_SRCS_parse    := parse.c parse6.c
+UNIT_SRCS_parse6   := parse.c parse6.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
 UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
@@ -70,8 +77,10 @@ UNIT_SRCS_ct       := nl.c nat/ct.c
 UNIT_SRCS_json     := $(JSON_SRCS)
 UNIT_SRCS_json_cni := $(JSON_SRCS)
 UNIT_SRCS_json_write := $(JSON_SRCS)
-UNIT_SRCS_macvlan  := nl.c netsetup/macvlan.c netspec.c parse.c
+UNIT_SRCS_macvlan  := nl.c netsetup/macvlan.c netspec.c parse.c parse6.c
 UNIT_SRCS_languard := nl.c nat/languard.c nat/rule.c nat/expr.c
+UNIT_SRCS_addr6    := nl.c netsetup/addr6.c netsetup/sysctl.c
+UNIT_SRCS_waitloop := waitloop.c relay.c relay_conn.c
 UNIT_TESTS := $(UNIT_TARGETS:%=$(B)/tests/test_%)
 
 .DEFAULT_GOAL := all
@@ -237,9 +246,25 @@ $(B)/tools/mvprobe: tests/tools/mvprobe.c nl.c netsetup/link.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 
+# Built for the suite: tests/integration/test_addr6.sh and test_relay.sh
+# run them as root, in throwaway namespaces.
+TOOLS := $(B)/tools/v6probe $(B)/tools/relaytest
+$(B)/tools/v6probe: tests/tools/v6probe.c nl.c netsetup/addr6.c \
+		netsetup/sysctl.c $(UNIT_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
+
+$(B)/tools/relaytest: tests/tools/relaytest.c tests/tools/relayclient.c \
+		relay.c relay_conn.c waitloop.c $(UNIT_DEPS) \
+		tests/tools/relaytest.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^)
+
 unit: $(UNIT_TESTS)
 
-check: nsrun unit $(FUZZ_REPLAY_BINS)
+tools: $(TOOLS)
+
+check: nsrun unit tools $(FUZZ_REPLAY_BINS)
 	tests/run.sh
 
 # Debian/Ubuntu packages for building, testing and the demo.
@@ -269,5 +294,5 @@ uninstall:
 clean:
 	rm -rf $(B) nsrun nsrun-static
 
-.PHONY: all static musl-check unit check deps demo install install-static \
+.PHONY: all static musl-check unit tools check deps demo install install-static \
 	uninstall clean

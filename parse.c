@@ -81,7 +81,8 @@ static int split_proto(char *spec, uint8_t *proto, const char **why)
 /**
  * parse_publish() - parse "[IP:]HOST[-END]:PORT[-END][/tcp|/udp]"
  * @spec:	the -p value
- * @pm:		result
+ * @pm:		result; @pm->family is AF_INET when IP is given, else
+ *		AF_UNSPEC (parse_publish6() also reads "[IPV6]:...")
  * @why:	set to the reason on failure
  *
  * Return: 0 or -EINVAL.
@@ -112,6 +113,7 @@ int parse_publish(const char *spec, struct port_map *pm, const char **why)
 	}
 	if (ip && parse_ipv4(ip, &pm->host_addr, why))
 		return -EINVAL;
+	pm->family = ip ? AF_INET : AF_UNSPEC;
 	if (parse_port_range(host, &pm->host_port, &host_count)) {
 		*why = "host port out of range (1-65535)";
 		return -EINVAL;
@@ -396,30 +398,4 @@ int parse_env(const char *s, const char **why)
 const char *port_map_proto(const struct port_map *pm)
 {
 	return pm->proto == IPPROTO_UDP ? "udp" : "tcp";
-}
-
-/**
- * port_map_overlap() - the first host port two mappings both publish
- * @a:		one mapping
- * @b:		another
- *
- * They clash when the protocol is the same, the host addresses are the
- * same or either is every address (0.0.0.0), and the host port ranges
- * meet.
- *
- * Return: that port, or 0 when they do not clash.
- */
-uint16_t port_map_overlap(const struct port_map *a, const struct port_map *b)
-{
-	unsigned int lo, hi;
-
-	if (a->proto != b->proto)
-		return 0;
-	if (a->host_addr.s_addr != b->host_addr.s_addr &&
-	    a->host_addr.s_addr != INADDR_ANY && b->host_addr.s_addr != INADDR_ANY)
-		return 0;
-	lo = a->host_port > b->host_port ? a->host_port : b->host_port;
-	hi = a->host_port + a->count < b->host_port + b->count ?
-		     a->host_port + a->count : b->host_port + b->count;
-	return lo < hi ? (uint16_t)lo : 0;
 }

@@ -71,6 +71,19 @@ int addr_get_first(struct nl_sock *s, int ifindex, struct in_addr *addr,
 		   int *prefix);
 int route_add_default(struct nl_sock *s, int ifindex, struct in_addr gateway);
 
+/* --- addr6.c --- */
+
+struct nlmsghdr *addr6_build_add(void *buf, int ifindex,
+				 const struct in6_addr *addr, int prefix);
+struct nlmsghdr *route6_build_default(void *buf, int ifindex,
+				      const struct in6_addr *gateway);
+
+int addr6_add(struct nl_sock *s, int ifindex, const struct in6_addr *addr,
+	      int prefix);
+int route6_add_default(struct nl_sock *s, int ifindex,
+		       const struct in6_addr *gateway);
+int addr6_sysctls(const char *ifname);
+
 /* --- sysctl.c --- */
 
 int sysctl_read(const char *path, char *buf, size_t size);

@@ -14,16 +14,17 @@
 # Every check prints "ok - ..." or "not ok - ..." (tests/run.sh counts
 # them); each target fails if any check failed.
 
-FUZZ_TARGETS := publish cidr words record resolv cmdline json netspec
+FUZZ_TARGETS := publish publish6 cidr words record resolv cmdline json netspec
 
 # What each harness links besides itself; cmdline also gets options.c,
 # built with -Dexit=fuzz_exit (see tests/fuzz/stub.c).
 FUZZ_SRCS_publish := parse.c
+FUZZ_SRCS_publish6 := parse.c parse6.c
 FUZZ_SRCS_cidr    := parse.c
 FUZZ_SRCS_words   := parse.c
 FUZZ_SRCS_record  := record.c parse.c
 FUZZ_SRCS_resolv  := etc.c parse.c
-FUZZ_SRCS_cmdline := parse.c capset.c netspec.c lanopts.c tests/fuzz/stub.c
+FUZZ_SRCS_cmdline := parse.c parse6.c capset.c netspec.c lanopts.c tests/fuzz/stub.c
 FUZZ_SRCS_json    := $(JSON_SRCS)
 FUZZ_SRCS_netspec := netspec.c parse.c
 
