@@ -33,14 +33,14 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 
 # Pure code (no I/O): unit-tested and fuzzed on its own.
 PARSE_SRCS := parse.c parse6.c record.c etc.c capset.c
-NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/guard.c nat/rule.c \
-	      nat/expr.c
+NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/keep.c nat/guard.c \
+	      nat/rule.c nat/expr.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
 	      netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
 APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
 	      firewall.c leftovers.c child.c init.c process.c ps.c log.c lan.c \
-	      lanopts.c
+	      lanopts.c keeper.c
 # macvlan and ipvlan links, the --net parser and the LAN guard, for
 # --net macvlan:PARENT and ipvlan:PARENT.
 MACVLAN_SRCS := netsetup/macvlan.c netspec.c nat/languard.c

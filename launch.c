@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "firewall.h"
+#include "keeper.h"
 #include "lan.h"
 #include "launch.h"
 #include "leftovers.h"
@@ -89,7 +90,8 @@ static void fill_record(struct record *r, const struct host *h,
 /* What the sandbox's tables and elements are made from: kept in @h,
  * for renewing the elements and deleting them at the end.
  */
-static void fill_sandbox(struct host *h, const struct options *o)
+static void fill_sandbox(struct host *h, const struct options *o,
+			 pid_t child)
 {
 	size_t i;
 
@@ -106,7 +108,7 @@ static void fill_sandbox(struct host *h, const struct options *o)
 				      .ports = h->nat_ports,
 				      .nports = o->nports, .net = h->net,
 				      .table = h->table, .guard = h->guard,
-				      .mac = h->conf.mac };
+				      .mac = h->conf.mac, .pid = child };
 }
 
 /* The record's and the guard's tables; -EADDRINUSE when a running
@@ -121,7 +123,7 @@ static int create_tables(struct host *h, const struct options *o,
 
 	snprintf(h->guard, sizeof(h->guard), TABLE_PREFIX "%s",
 		 inet_ntoa(h->conf.addr));
-	fill_sandbox(h, o);
+	fill_sandbox(h, o, child);
 	fill_record(&r, h, o, child);
 	len = record_encode(&r, udata, sizeof(udata));
 	if (len < 0)
@@ -349,24 +351,41 @@ void launch_flush_conntrack(struct host *h, const struct options *o)
 	}
 }
 
+/* Our address element's time left, or -errno: it says whether the keeper
+ * (keeper.c) renews our elements, or whether we must.
+ */
+static int64_t own_time_left(struct host *h)
+{
+	return nat_elem_expires(&h->nft, NAT_SET_ADDRS, &h->sb.addr,
+				sizeof(h->sb.addr));
+}
+
 /**
- * launch_renew() - renew the sandbox's elements in the shared table
+ * launch_renew() - keep the sandbox's elements in the shared table
  * @data:	the struct host of a running sandbox
  *
- * Called every RENEW_MS while the command runs. When someone deleted the
- * shared table meanwhile, it is made again. A failure is said once: the
- * next renewal may well work.
+ * Called every RENEW_MS while the command runs. The keeper renews every
+ * sandbox's elements; every nsrun then checks that its own have at least
+ * half their timeout left, and renews them itself when the keeper fell
+ * behind (stopped, say) or someone deleted the shared table, which it
+ * makes again. A failure is said once: the next tick may well work.
  */
 void launch_renew(void *data)
 {
 	struct host *h = data;
 	struct nat_bridge nb = { h->br.name, h->br.net, h->br.prefix };
 	static int warned;
+	int64_t left;
 	int err;
 
 	if (!h->published)
 		return;
-	err = nat_renew(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+	keeper_tick(&h->nft, ELEM_TIMEOUT_MS);
+	left = own_time_left(h);
+	if (left >= ELEM_TIMEOUT_MS / 2)
+		return;
+	err = left == -ENOENT || left >= 0 ?
+	      nat_renew(&h->nft, &h->sb, ELEM_TIMEOUT_MS) : (int)left;
 	if (err == -ENOENT) {
 		err = nat_shared_ensure(&h->nft, &nb);
 		if (!err)
@@ -395,7 +414,10 @@ void launch_teardown(struct host *h)
 	 */
 	if (h->port_index)
 		link_set_down(&h->rt, h->port_index);
-	/* First, so no new connection is steered to a sandbox that ends. */
+	/* First, so no new connection is steered to a sandbox that ends;
+	 * another nsrun takes the keeper's role at its next tick.
+	 */
+	keeper_release();
 	if (h->published)
 		nat_unpublish(&h->nft, &h->sb);
 	if (h->fw_compat)

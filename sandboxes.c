@@ -125,22 +125,35 @@ int records_find(struct nl_sock *nft, const char *name, struct record *r)
 #define LOCK_SAY_AFTER_US	1000000
 #define LOCK_GIVE_UP_US		10000000
 
-/* The lock is an abstract unix socket name: a name is per network
- * namespace, so launches on different hosts never wait for each other;
- * it needs no file (a read-only /run is fine); no sandbox can hold it,
- * since no sandbox is in the host's namespace; and the kernel frees it
- * when its holder dies, however it dies.
+/**
+ * sandboxes_try_hold() - take an abstract unix socket name, if free
+ * @name:	the name, without the leading NUL
+ *
+ * The launch lock (LOCK_NAME) and the keeper's role (KEEPER_NAME) are
+ * such names: a name is per network namespace, so sandboxes on different
+ * hosts never wait for each other; it needs no file (a read-only /run is
+ * fine); no sandbox can hold it, since no sandbox is in the host's
+ * namespace; and the kernel frees it when its holder dies, however it
+ * dies. The socket listens, so its holder's pid can be asked for.
+ *
+ * Return: the socket, -EAGAIN when another process holds the name, or
+ * -errno.
  */
-static int try_lock(void)
+int sandboxes_try_hold(const char *name)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	size_t len = strlen(name);
 
 	if (fd < 0)
 		return -errno;
-	memcpy(sa.sun_path + 1, LOCK_NAME, sizeof(LOCK_NAME) - 1);
+	if (len + 1 > sizeof(sa.sun_path)) {
+		close(fd);
+		return -ENAMETOOLONG;
+	}
+	memcpy(sa.sun_path + 1, name, len);
 	if (bind(fd, (struct sockaddr *)&sa,
-		 offsetof(struct sockaddr_un, sun_path) + sizeof(LOCK_NAME)) ||
+		 offsetof(struct sockaddr_un, sun_path) + 1 + len) ||
 	    listen(fd, 1)) {
 		close(fd);
 		return errno == EADDRINUSE ? -EAGAIN : -errno;
@@ -193,7 +206,7 @@ int sandboxes_lock(void)
 	useconds_t pause = LOCK_POLL_FIRST_US;
 	int fd, said = 0;
 
-	while ((fd = try_lock()) == -EAGAIN) {
+	while ((fd = sandboxes_try_hold(LOCK_NAME)) == -EAGAIN) {
 		waited = now_us() - start;
 		if (waited > LOCK_GIVE_UP_US)
 			die("gave up waiting for the launch lock, held by pid "
@@ -260,6 +273,11 @@ static void read_running(struct nl_sock *nft, struct running *u,
 		u->n = 0;
 		err = nat_list_addrs(nft, collect, u);
 	}
+	/* Still changing: the hints may miss an address, which the guard
+	 * table then refuses (see launch.c).
+	 */
+	if (err == -EAGAIN)
+		err = 0;
 	/* The bridge's own address, whichever host of the subnet it is. */
 	if (!err)
 		err = collect(br->gateway, u);

@@ -15,6 +15,7 @@
 
 #define TABLE_PREFIX	"nsrun-"
 #define LOCK_NAME	"nsrun-launch-lock"	/* abstract unix socket */
+#define KEEPER_NAME	"nsrun-keeper"		/* abstract unix socket */
 #define PORT_PREFIX	"nsrv"		/* + nsrun's pid: the host end */
 
 typedef int (*record_cb)(const struct record *r, void *data);
@@ -22,6 +23,7 @@ typedef int (*record_cb)(const struct record *r, void *data);
 int records_each(struct nl_sock *nft, record_cb cb, void *data);
 int records_find(struct nl_sock *nft, const char *name, struct record *r);
 
+int sandboxes_try_hold(const char *name);
 int sandboxes_lock(void);
 void sandboxes_unlock(int lock);
 

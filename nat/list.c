@@ -6,7 +6,9 @@
  * the socket is left ready for the next request (a dump still running on
  * a netlink socket makes the next one fail with EBUSY).
  */
+#include <endian.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -193,38 +195,64 @@ int nat_find_forward_drop(struct nl_sock *s, struct nat_drop *drop)
 }
 
 /**
- * struct addr_walk - state of nat_list_addrs() across dump messages
+ * struct elem_walk - state of nat_list_elems() across dump messages
  * @cb:		caller's callback
  * @data:	its pointer
  * @ret:	what @cb returned last; non-zero stops calling it
  */
-struct addr_walk {
-	nat_addr_cb cb;
+struct elem_walk {
+	nat_elem_cb cb;
 	void *data;
 	int ret;
 };
 
-static int on_addr(const struct nlattr *elem, struct addr_walk *w)
+static const void *data_value(const struct nlattr *nest, size_t *len)
 {
-	const struct nlattr *tb[NFTA_SET_ELEM_MAX + 1], *val[NFTA_DATA_MAX + 1];
-	struct in_addr a;
+	const struct nlattr *val[NFTA_DATA_MAX + 1];
 
-	if (nl_attrs_nested(elem, tb, NFTA_SET_ELEM_MAX) ||
-	    !tb[NFTA_SET_ELEM_KEY] ||
-	    nl_attrs_nested(tb[NFTA_SET_ELEM_KEY], val, NFTA_DATA_MAX) ||
-	    !val[NFTA_DATA_VALUE] ||
-	    mnl_attr_get_payload_len(val[NFTA_DATA_VALUE]) != sizeof(a))
+	*len = 0;
+	if (!nest || nl_attrs_nested(nest, val, NFTA_DATA_MAX) ||
+	    !val[NFTA_DATA_VALUE])
+		return NULL;
+	*len = mnl_attr_get_payload_len(val[NFTA_DATA_VALUE]);
+	return mnl_attr_get_payload(val[NFTA_DATA_VALUE]);
+}
+
+static uint64_t get_be64(const struct nlattr *attr)
+{
+	uint64_t v;
+
+	if (!attr || mnl_attr_get_payload_len(attr) != sizeof(v))
+		return 0;
+	memcpy(&v, mnl_attr_get_payload(attr), sizeof(v));
+	return be64toh(v);
+}
+
+/* One element of a dump or a GETSETELEM answer, for @cb. */
+static int on_elem(const struct nlattr *elem, nat_elem_cb cb, void *data)
+{
+	const struct nlattr *tb[NFTA_SET_ELEM_MAX + 1];
+	struct nat_elem e = { 0 };
+
+	if (nl_attrs_nested(elem, tb, NFTA_SET_ELEM_MAX))
 		return -EBADMSG;
-	memcpy(&a, mnl_attr_get_payload(val[NFTA_DATA_VALUE]), sizeof(a));
-	w->ret = w->cb(a, w->data);
-	return 0;
+	e.key = data_value(tb[NFTA_SET_ELEM_KEY], &e.key_len);
+	if (!e.key)
+		return -EBADMSG;
+	e.data = data_value(tb[NFTA_SET_ELEM_DATA], &e.data_len);
+	e.has_timeout = tb[NFTA_SET_ELEM_TIMEOUT] != NULL;
+	e.expires_ms = get_be64(tb[NFTA_SET_ELEM_EXPIRATION]);
+	if (tb[NFTA_SET_ELEM_USERDATA]) {
+		e.udata = mnl_attr_get_payload(tb[NFTA_SET_ELEM_USERDATA]);
+		e.udata_len = mnl_attr_get_payload_len(tb[NFTA_SET_ELEM_USERDATA]);
+	}
+	return cb(&e, data);
 }
 
 static int on_elems(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFTA_SET_ELEM_LIST_MAX + 1], *elem;
-	struct addr_walk *w = data;
-	int err;
+	struct elem_walk *w = data;
 
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWSETELEM)
 		return 0;
@@ -235,11 +263,117 @@ static int on_elems(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_for_each_nested(elem, tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
 		if (w->ret)
 			return 0;
-		err = on_addr(elem, w);
-		if (err)
-			return err;
+		w->ret = on_elem(elem, w->cb, w->data);
+		if (w->ret == -EBADMSG)
+			return w->ret;
 	}
 	return 0;
+}
+
+/* GETSETELEM for @set of the shared table, a dump or one @key. */
+static struct nlmsghdr *elem_request(struct nat_batch *b, const char *set,
+				     const void *key, size_t key_len)
+{
+	struct nlattr *list, *elem;
+
+	expr_msg_start(b, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETSETELEM,
+		       NFPROTO_IPV4, key ? 0 : NLM_F_DUMP, 0);
+	expr_put_str(b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
+	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, set);
+	if (key) {
+		list = expr_nest(b, NFTA_SET_ELEM_LIST_ELEMENTS);
+		elem = expr_nest(b, NFTA_LIST_ELEM);
+		expr_put_value(b, NFTA_SET_ELEM_KEY, key, key_len);
+		expr_nest_end(b, elem);
+		expr_nest_end(b, list);
+	}
+	return b->err ? NULL : b->nlh;
+}
+
+/**
+ * nat_list_elems() - call @cb for each element of a set of the shared
+ *		      table that has not expired
+ * @s:		NETLINK_NETFILTER socket
+ * @set:	NAT_SET_ADDRS, NAT_MAP_ANY or NAT_MAP_ADDR
+ * @cb:		called with each element, valid during the call only;
+ *		non-zero stops the walk
+ * @data:	passed to @cb
+ *
+ * Return: what @cb returned when it stopped the walk, else 0 (also when
+ * there is no shared table yet), or the kernel's -errno (-EAGAIN when
+ * the ruleset changed during the dump: the caller may retry).
+ */
+int nat_list_elems(struct nl_sock *s, const char *set, nat_elem_cb cb,
+		   void *data)
+{
+	uint32_t buf[(128 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
+	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
+			       .family = NFPROTO_IPV4 };
+	struct elem_walk w = { cb, data, 0 };
+	struct nlmsghdr *nlh = elem_request(&b, set, NULL, 0);
+	int err;
+
+	if (!nlh)
+		return b.err;
+	err = nl_query(s, nlh, on_elems, &w);
+	if (err == -ENOENT)
+		err = 0;
+	return w.ret ? w.ret : err;
+}
+
+static int take_expiry(const struct nat_elem *e, void *data)
+{
+	*(int64_t *)data = e->has_timeout ? (int64_t)e->expires_ms : INT64_MAX;
+	return 1;
+}
+
+/**
+ * nat_elem_expires() - how long one element of the shared table has left
+ * @s:		NETLINK_NETFILTER socket
+ * @set:	its set
+ * @key:	its key, as in the set
+ * @key_len:	bytes in @key
+ *
+ * Return: milliseconds left (INT64_MAX for no timeout), -ENOENT when it
+ * is not there, or the kernel's -errno.
+ */
+int64_t nat_elem_expires(struct nl_sock *s, const char *set, const void *key,
+			 size_t key_len)
+{
+	uint32_t buf[(192 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
+	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
+			       .family = NFPROTO_IPV4 };
+	struct elem_walk w = { take_expiry, NULL, 0 };
+	struct nlmsghdr *nlh = elem_request(&b, set, key, key_len);
+	int64_t left = -ENOENT;
+	int err;
+
+	if (!nlh)
+		return b.err;
+	w.data = &left;
+	err = nl_query(s, nlh, on_elems, &w);
+	return err ? err : left;
+}
+
+/**
+ * struct addr_walk - nat_list_addrs()'s callback and its pointer
+ * @cb:		caller's callback
+ * @data:	its pointer
+ */
+struct addr_walk {
+	nat_addr_cb cb;
+	void *data;
+};
+
+static int take_addr(const struct nat_elem *e, void *data)
+{
+	struct addr_walk *w = data;
+	struct in_addr a;
+
+	if (e->key_len != sizeof(a))
+		return -EBADMSG;
+	memcpy(&a, e->key, sizeof(a));
+	return w->cb(a, w->data);
 }
 
 /**
@@ -250,26 +384,11 @@ static int on_elems(const struct nlmsghdr *nlh, void *data)
  *		stops the walk
  * @data:	passed to @cb
  *
- * Return: what @cb returned when it stopped the walk, else 0 (also when
- * there is no shared table yet), or the kernel's -errno (-EAGAIN when
- * the set changed during the dump: the caller may retry).
+ * Return: as nat_list_elems()'s.
  */
 int nat_list_addrs(struct nl_sock *s, nat_addr_cb cb, void *data)
 {
-	uint32_t buf[(128 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
-	struct addr_walk w = { cb, data, 0 };
-	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .family = NFPROTO_IPV4 };
-	int err;
+	struct addr_walk w = { cb, data };
 
-	expr_msg_start(&b, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETSETELEM,
-		       NFPROTO_IPV4, NLM_F_DUMP, 0);
-	expr_put_str(&b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
-	expr_put_str(&b, NFTA_SET_ELEM_LIST_SET, NAT_SET_ADDRS);
-	if (b.err)
-		return b.err;
-	err = nl_query(s, b.nlh, on_elems, &w);
-	if (err == -ENOENT)
-		err = 0;
-	return w.ret ? w.ret : err;
+	return nat_list_elems(s, NAT_SET_ADDRS, take_addr, &w);
 }

@@ -35,6 +35,12 @@
 #define NAT_CHAIN_POST	"postrouting"
 #define NAT_CHAIN_FWD	"forward"
 
+/* How every comment of a sandbox's elements starts: its name and its
+ * record's pid, which tell a running sandbox's elements from those a
+ * dead one of the same name left.
+ */
+#define NAT_OWNER_FMT	"nsrun %s (%d)"
+
 /**
  * struct nat_bridge - a bridge as its rules in the shared table see it
  * @name:	bridge name
@@ -76,6 +82,7 @@ struct nat_port {
  * @guard:	the guard's netdev table, unique per address
  *		("nsrun-10.88.0.2")
  * @name:	sandbox name, used in comments
+ * @pid:	its record's pid: with @name, the owner of its elements
  * @bridge:	host bridge name
  * @port:	host end of the sandbox's veth, its port on the bridge
  * @addr:	sandbox address
@@ -92,6 +99,7 @@ struct nat_sandbox {
 	const char *table;
 	const char *guard;
 	const char *name;
+	pid_t pid;
 	const char *bridge;
 	const char *port;
 	struct in_addr addr;
@@ -120,7 +128,41 @@ int nat_renew(struct nl_sock *s, const struct nat_sandbox *sb,
 	      uint32_t timeout_ms);
 int nat_unpublish(struct nl_sock *s, const struct nat_sandbox *sb);
 
+/**
+ * struct nat_elem - one element of a set of the shared table, read back
+ * @key:	its key, as in the set
+ * @key_len:	bytes in @key
+ * @data:	a map's data, NULL in a set
+ * @data_len:	bytes in @data
+ * @udata:	its userdata (nft's comment TLV), NULL when none
+ * @udata_len:	bytes in @udata
+ * @has_timeout: it expires
+ * @expires_ms:	milliseconds until it does
+ */
+struct nat_elem {
+	const void *key;
+	size_t key_len;
+	const void *data;
+	size_t data_len;
+	const void *udata;
+	size_t udata_len;
+	int has_timeout;
+	uint64_t expires_ms;
+};
+
+typedef int (*nat_elem_cb)(const struct nat_elem *e, void *data);
 typedef int (*nat_addr_cb)(struct in_addr addr, void *data);
+
+int nat_list_elems(struct nl_sock *s, const char *set, nat_elem_cb cb,
+		   void *data);
+
+/* Whether the sandbox @name with record pid @pid runs: non-zero if so. */
+typedef int (*nat_live_cb)(const char *name, pid_t pid, void *data);
+
+int nat_keep(struct nl_sock *s, int (*read_owners)(void *data),
+	     nat_live_cb live, void *data, uint32_t timeout_ms);
+int64_t nat_elem_expires(struct nl_sock *s, const char *set, const void *key,
+			 size_t key_len);
 
 int nat_list_addrs(struct nl_sock *s, nat_addr_cb cb, void *data);
 

@@ -79,8 +79,8 @@ static void port_elem(struct elem *e, const struct nat_sandbox *sb,
 	memcpy(e->data, &sb->addr, 4);
 	memcpy(e->data + 4, &port, sizeof(port));
 	e->data_len = 8;
-	rule_say(&e->comment, "nsrun %s: %s %s%s%u -> %s:%u", sb->name,
-		 p->proto == IPPROTO_TCP ? "tcp" : "udp",
+	rule_say(&e->comment, NAT_OWNER_FMT ": %s %s%s%u -> %s:%u", sb->name,
+		 (int)sb->pid, p->proto == IPPROTO_TCP ? "tcp" : "udp",
 		 any ? "" : rule_ntop(p->host_addr, host), any ? "" : ":",
 		 p->host_port + i, rule_ntop(sb->addr, addr), p->port + i);
 }
@@ -90,7 +90,7 @@ static void addr_elem(struct elem *e, const struct nat_sandbox *sb)
 	memset(e, 0, sizeof(*e));
 	memcpy(e->key, &sb->addr, 4);
 	e->key_len = 4;
-	rule_say(&e->comment, "nsrun %s", sb->name);
+	rule_say(&e->comment, NAT_OWNER_FMT, sb->name, (int)sb->pid);
 }
 
 /* NFTA_LIST_ELEM { KEY [, DATA, TIMEOUT, USERDATA] } */

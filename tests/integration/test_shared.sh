@@ -63,13 +63,14 @@ test_sigkill_bound() {
 	wait_exit "$SPAWNED" 5
 	t0=${EPOCHREALTIME/./}
 	check_match "right after SIGKILL its element is still in ports-any" \
-		"nsrun sk-old: tcp $PORT" "$(elements ports-any)"
-	check "SIGKILL: $PORT is refused again within $((TIMEOUT_S + 1)) s" \
+		"nsrun sk-old \([0-9]+\): tcp $PORT" "$(elements ports-any)"
+	check "SIGKILL of the last sandbox: $PORT is refused again within $((TIMEOUT_S + 1)) s (its elements time out)" \
 		wait_until $((TIMEOUT_S + 1)) refused "$UP_NS" 198.18.0.1 "$PORT"
 	t1=${EPOCHREALTIME/./}
 	diag "forwarding stopped $(((t1 - t0) / 1000)) ms after the SIGKILL"
 	check_no_match "and its elements are gone from ports-any" \
 		"sk-old" "$(elements ports-any)"
+	test_sigkill_keeper
 
 	start sk-a a || return
 	kill -KILL "$SPAWNED"
@@ -85,6 +86,27 @@ test_sigkill_bound() {
 		"$(elements ports-any)"
 	kill -TERM "$SPAWNED"
 	wait_exit "$SPAWNED" 5
+}
+
+# With another sandbox running, the keeper (whichever nsrun holds the
+# role) deletes a SIGKILLed sandbox's elements at its next tick: well
+# before the timeout. The bystander does not publish $PORT.
+test_sigkill_keeper() {
+	local by t0 t1
+	spawn_nsrun "$T/by.out" --name sk-by -p $((PORT + 10)):80 -- sleep 60
+	by=$SPAWNED
+	start sk-k k || return
+	kill -KILL "$SPAWNED"
+	wait_exit "$SPAWNED" 5
+	t0=${EPOCHREALTIME/./}
+	check "SIGKILL beside a running sandbox: $PORT is refused again within 3 s (the keeper's next tick)" \
+		wait_until 3 refused "$UP_NS" 198.18.0.1 "$PORT"
+	t1=${EPOCHREALTIME/./}
+	diag "forwarding stopped $(((t1 - t0) / 1000)) ms after the SIGKILL"
+	check_match "the bystander's element is still there, renewed" \
+		"nsrun sk-by \([0-9]+\): tcp $((PORT + 10))" "$(elements ports-any)"
+	kill -TERM "$by"
+	wait_exit "$by" 5
 }
 
 # A stopped nsrun renews nothing, so its elements expire; its tables stay.

@@ -230,7 +230,7 @@ static struct nat_port ports[] = {
 static struct nat_sandbox sample(void)
 {
 	struct nat_sandbox sb = { .name = "web", .ports = ports, .nports = 2,
-				  .net = 1 };
+				  .net = 1, .pid = 42 };
 
 	ports[1].host_addr.s_addr = htonl(INADDR_LOOPBACK);
 	inet_pton(AF_INET, "10.88.0.2", &sb.addr);
@@ -283,19 +283,19 @@ static void check_added(const struct batch *b, int nth)
 
 	e = elem(find(b, NFT_MSG_NEWSETELEM, set, "addrs", nth), 0);
 	CHECK(e.key_len == 4 && !memcmp(e.key, any_data, 4) && !e.data &&
-	      e.timeout == 6000 && e.comment && !strcmp(e.comment, "nsrun web"),
-	      "addrs: 10.88.0.2 timeout 6s comment \"nsrun web\"");
+	      e.timeout == 6000 && e.comment && !strcmp(e.comment, "nsrun web (42)"),
+	      "addrs: 10.88.0.2 timeout 6s comment \"nsrun web (42)\"");
 	e = elem(find(b, NFT_MSG_NEWSETELEM, set, "ports-any", nth), 0);
 	CHECK(e.key_len == 8 && !memcmp(e.key, any_key, 8) &&
 	      e.data_len == 8 && !memcmp(e.data, any_data, 8),
 	      "ports-any: tcp . 8080 : 10.88.0.2 . 80, padded words");
 	CHECK(e.comment && !strcmp(e.comment,
-				   "nsrun web: tcp 8080 -> 10.88.0.2:80"),
+				   "nsrun web (42): tcp 8080 -> 10.88.0.2:80"),
 	      "its comment names the sandbox: %s", e.comment);
 	e = elem(find(b, NFT_MSG_NEWSETELEM, set, "ports-addr", nth), 1);
 	CHECK(e.key_len == 12 && !memcmp(e.key, lo_key, 12) &&
 	      e.data_len == 8 && !memcmp(e.data, lo_data, 8) &&
-	      e.comment && !strcmp(e.comment, "nsrun web: udp "
+	      e.comment && !strcmp(e.comment, "nsrun web (42): udp "
 				   "127.0.0.1:5354 -> 10.88.0.2:54"),
 	      "ports-addr, range expanded: 127.0.0.1 . udp . 5354 : "
 	      "10.88.0.2 . 54");

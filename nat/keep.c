@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* keep.c - keep the shared table for every sandbox at once: renew the
+ * elements of the running ones, delete those of the dead.
+ *
+ * One nsrun per network namespace does this (the program layer chooses
+ * which), so renewing costs one short run of batches per period however
+ * many sandboxes run, instead of one commit per sandbox: a commit changes
+ * the ruleset's generation, and every dump that spans one (a launch's,
+ * `nsrun ps`'s) has to be read again.
+ *
+ * An element is a sandbox's when it has a timeout and its comment starts
+ * with NAT_OWNER_FMT; anything else (an element added by hand, say) is
+ * never touched.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "../grow.h"
+#include "nat.h"
+#include "rule.h"
+
+/* A batch is sent when it reaches this size: the socket's send buffer
+ * takes it in one go, and a failure (an element that expired since the
+ * dump) costs one batch's worth, which its owner renews itself.
+ */
+#define KEEP_BATCH_SIZE (128 * 1024)
+
+/* Room for the largest element: key, data, comment and headers. */
+#define KEEP_ELEM_MAX 512
+
+static const char *const kept_sets[] = { NAT_SET_ADDRS, NAT_MAP_ANY,
+					 NAT_MAP_ADDR };
+
+/**
+ * struct kept - one of a sandbox's elements, copied out of the dump
+ * @set:	its set
+ * @key, @data, @udata: as dumped
+ * @name, @pid: its owner, from the comment
+ */
+struct kept {
+	const char *set;
+	uint8_t key[16], data[16], udata[NFT_USERDATA_MAXLEN];
+	size_t key_len, data_len, udata_len;
+	char name[64];
+	pid_t pid;
+};
+
+/**
+ * struct keep_walk - what nat_keep() collects from the dumps
+ * @set:	the set being dumped
+ * @e:		its elements
+ * @n:		entries used
+ * @size:	entries allocated
+ * @live:	the caller's test of an owner
+ * @data:	its pointer
+ */
+struct keep_walk {
+	const char *set;
+	struct kept *e;
+	size_t n, size;
+	nat_live_cb live;
+	void *data;
+};
+
+/* The owner named by an element's comment: "nsrun NAME (PID)...". */
+static int owner(const struct nat_elem *e, char *name, int *pid)
+{
+	const uint8_t *u = e->udata;
+	char text[NFT_USERDATA_MAXLEN];
+
+	if (!u || e->udata_len < 3 || u[0] != 0 || u[1] + 2u > e->udata_len)
+		return -1;
+	memcpy(text, u + 2, u[1]);
+	text[u[1] ? u[1] - 1 : 0] = '\0';
+	return sscanf(text, "nsrun %63[A-Za-z0-9_.-] (%d)", name, pid) == 2 ?
+	       0 : -1;
+}
+
+static int collect(const struct nat_elem *e, void *data)
+{
+	struct keep_walk *w = data;
+	struct kept *k, *grown;
+	char name[64];
+	int pid;
+
+	if (!e->has_timeout || owner(e, name, &pid) ||
+	    e->key_len > sizeof(k->key) || e->data_len > sizeof(k->data) ||
+	    e->udata_len > sizeof(k->udata))
+		return 0;
+	grown = grow(w->e, &w->size, w->n, sizeof(*w->e));
+	if (!grown)
+		return -ENOMEM;
+	w->e = grown;
+	k = &w->e[w->n++];
+	k->set = w->set;
+	memcpy(k->key, e->key, k->key_len = e->key_len);
+	if (e->data)
+		memcpy(k->data, e->data, e->data_len);
+	k->data_len = e->data ? e->data_len : 0;
+	memcpy(k->udata, e->udata, k->udata_len = e->udata_len);
+	memcpy(k->name, name, sizeof(k->name));
+	k->pid = (pid_t)pid;
+	return 0;
+}
+
+/* DELSETELEM or NEWSETELEM of @k alone. */
+static void put_kept(struct nat_batch *b, const struct kept *k, int add,
+		     uint32_t timeout_ms)
+{
+	uint64_t timeout = htobe64(timeout_ms);
+	struct nlattr *list, *elem;
+
+	rule_msg_start(b, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
+		       add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	expr_put_str(b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
+	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, k->set);
+	list = expr_nest(b, NFTA_SET_ELEM_LIST_ELEMENTS);
+	elem = expr_nest(b, NFTA_LIST_ELEM);
+	expr_put_value(b, NFTA_SET_ELEM_KEY, k->key, k->key_len);
+	if (add) {
+		if (k->data_len)
+			expr_put_value(b, NFTA_SET_ELEM_DATA, k->data,
+				       k->data_len);
+		expr_put(b, NFTA_SET_ELEM_TIMEOUT, sizeof(timeout), &timeout);
+		expr_put(b, NFTA_SET_ELEM_USERDATA, k->udata_len, k->udata);
+	}
+	expr_nest_end(b, elem);
+	expr_nest_end(b, list);
+	expr_msg_end(b);
+}
+
+/* Send what @w holds in batches; a batch that fails (an element expired
+ * since the dump, or was renewed by its owner) is left: the next round,
+ * or the owner itself, sees to it.
+ */
+static int send_kept(struct nl_sock *s, const struct keep_walk *w,
+		     uint32_t timeout_ms)
+{
+	static uint32_t buf[KEEP_BATCH_SIZE / sizeof(uint32_t)];
+	struct nat_batch b;
+	size_t i = 0;
+	int dead = 0;
+
+	while (i < w->n) {
+		b = (struct nat_batch){ .buf = (char *)buf, .size = sizeof(buf),
+					.seq = nl_next_seq(s),
+					.family = NFPROTO_IPV4 };
+		nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
+		for (; i < w->n && b.len + 2 * KEEP_ELEM_MAX < b.size; i++) {
+			put_kept(&b, &w->e[i], 0, 0);
+			if (w->live(w->e[i].name, w->e[i].pid, w->data))
+				put_kept(&b, &w->e[i], 1, timeout_ms);
+			else
+				dead++;
+		}
+		nat_batch_mark(&b, NFNL_MSG_BATCH_END);
+		nl_send_batch(s, buf, b.err ? b.err : (ssize_t)b.len);
+	}
+	return dead;
+}
+
+/**
+ * nat_keep() - renew the running sandboxes' elements of the shared
+ *		table and delete the dead ones'
+ * @s:		NETLINK_NETFILTER socket
+ * @read_owners: called once the elements are read, before @live: reads
+ *		which sandboxes run. In that order, a sandbox launched
+ *		meanwhile is not taken for dead: it creates its tables
+ *		before it adds its elements. Non-zero stops nat_keep()
+ * @live:	says whether the sandbox a comment names still runs
+ * @data:	passed to @read_owners and @live
+ * @timeout_ms:	the renewed elements' timeout
+ *
+ * Return: how many elements of dead sandboxes were deleted (or tried),
+ * or -errno when the shared table could not be read.
+ */
+int nat_keep(struct nl_sock *s, int (*read_owners)(void *data),
+	     nat_live_cb live, void *data, uint32_t timeout_ms)
+{
+	struct keep_walk w = { .live = live, .data = data };
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < sizeof(kept_sets) / sizeof(kept_sets[0]); i++) {
+		w.set = kept_sets[i];
+		err = nat_list_elems(s, w.set, collect, &w);
+	}
+	if (!err)
+		err = read_owners(data);
+	if (!err)
+		err = send_kept(s, &w, timeout_ms);
+	free(w.e);
+	return err;
+}
