@@ -131,13 +131,14 @@ static int check(const struct nat_sandbox *sb)
 /**
  * nat_add_table() - table ip|netdev NAME { flags owner; }
  * @b:		batch; its family says which table
- * @sb:		the sandbox, whose record is the ip table's userdata
+ * @sb:		the sandbox, whose record is the ip table's userdata; with
+ *		@sb->no_owner the table has no flags
  */
 void nat_add_table(struct nat_batch *b, const struct nat_sandbox *sb)
 {
 	rule_msg_start(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
 	expr_put_str(b, NFTA_TABLE_NAME, sb->table);
-	expr_put_u32(b, NFTA_TABLE_FLAGS, NFT_TABLE_F_OWNER);
+	expr_put_u32(b, NFTA_TABLE_FLAGS, sb->no_owner ? 0 : NFT_TABLE_F_OWNER);
 	if (sb->userdata_len && b->family == NFPROTO_IPV4)
 		expr_put(b, NFTA_TABLE_USERDATA, sb->userdata_len,
 			 sb->userdata);
@@ -375,7 +376,8 @@ int nat_create(struct nl_sock *s, const struct nat_sandbox *sb)
 
 /**
  * nat_delete() - delete a sandbox's table through its owner socket
- * @s:		the socket that created the table
+ * @s:		the socket that created the table; any socket for a table
+ *		made with no_owner
  * @table:	table name
  * @net:	as in struct nat_sandbox: the bridge table exists too
  *

@@ -54,6 +54,9 @@ struct nat_port {
  * @net:	false for --net none: the table carries only the record
  * @mac:	the sandbox's MAC (ETH_ALEN bytes), the only source its port
  *		may send from
+ * @no_owner:	create the tables without NFT_TABLE_F_OWNER: they outlive
+ *		the socket and are deleted by nat_delete() from any socket
+ *		(a CNI attachment, whose plugin exits after ADD)
  */
 struct nat_sandbox {
 	const char *table;
@@ -69,6 +72,7 @@ struct nat_sandbox {
 	size_t userdata_len;
 	int net;
 	const uint8_t *mac;
+	int no_owner;
 };
 
 ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,
