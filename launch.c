@@ -149,43 +149,16 @@ static void note_namespaces(struct host *h, pid_t child)
 		die_err(-errno, "reading /proc/%d/ns/net", (int)child);
 }
 
-/* The host end is a bridge port, not an interface of the host's own: no
- * address, no router advertisement may configure it. The guard drops
- * IPv6 from the sandbox anyway; this keeps the port itself quiet.
- */
-static void no_ipv6(const char *port)
-{
-	char path[96];
-	int err;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
-		 port);
-	err = sysctl_ensure(path, "1");
-	if (err && err != -ENOENT)
-		die_err(err, "disabling IPv6 on %s", port);
-}
-
 static void create_veth(struct host *h, pid_t child)
 {
 	const char *name = h->port;
-	struct link_info li;
 	int err;
 
 	err = link_add_veth(&h->rt, name, h->br.ifindex, "eth0", child,
 			    h->br.mtu);
 	if (err)
 		die_nl(&h->rt, err, "creating veth %s", name);
-	err = link_get(&h->rt, name, &li);
-	if (err)
-		die_nl(&h->rt, err, "reading veth %s", name);
-	h->port_index = li.ifindex;
-	/* br_netfilter sends a DNATed frame back out of the port it came in
-	 * by: without hairpin a sandbox cannot reach its own published port.
-	 */
-	err = link_set_port(&h->rt, li.ifindex);
-	if (err)
-		die_nl(&h->rt, err, "setting hairpin mode on %s", name);
-	no_ipv6(name);
+	h->port_index = bridge_port_setup(&h->rt, name);
 	step("created veth %s in %s", name, h->br.name);
 }
 

@@ -97,7 +97,8 @@ static int match_name(const struct record *r, void *data)
 {
 	struct lookup *l = data;
 
-	if (strcmp(r->name, l->name))
+	/* A CNI attachment's name is its network's, shared by many. */
+	if (r->cni || strcmp(r->name, l->name))
 		return 0;
 	*l->r = *r;
 	return 1;
@@ -238,7 +239,7 @@ static int collect(const struct record *r, void *data)
 	struct running *u = data;
 	uint32_t *grown;
 
-	if (!strcmp(r->name, u->name))
+	if (u->name && !r->cni && !strcmp(r->name, u->name))
 		u->clash = 1;
 	grown = grow(u->addrs, &u->size, u->n, sizeof(*u->addrs));
 	if (!grown)
@@ -314,7 +315,8 @@ static void check_fixed(const struct running *u, const struct bridge *br,
 /**
  * sandboxes_choose_addr() - the address of a new sandbox, or exit 125
  * @nft:	nf_tables socket
- * @name:	the new sandbox's name, which no running one may have
+ * @name:	the new sandbox's name, which no running one may have; NULL
+ *		for a CNI attachment, which has none of its own
  * @br:		its bridge
  * @fixed:	--ip, or NULL for the lowest free address
  *
