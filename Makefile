@@ -34,16 +34,16 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 # Pure code (no I/O): unit-tested and fuzzed on its own.
 PARSE_SRCS := parse.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/ports.c nat/guard.c nat/rule.c nat/expr.c
-LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
-	      netsetup/arp.c netsetup/mac.c \
+LIB_SRCS   := nl.c netsetup/link.c netsetup/veth.c netsetup/addr.c \
+	      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
-APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
-	      firewall.c leftovers.c child.c init.c process.c ps.c log.c
-SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS)
-# The JSON reader and writer, for the CNI plugin to come: not linked into
-# nsrun (nothing there uses it), only into its tests, its fuzz harness
-# and musl-check.
+# The JSON reader and writer of the CNI plugin.
 JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
+CNI_SRCS   := cni.c cni_conf.c cni_err.c cni_attach.c cni_sweep.c cni_netns.c
+APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
+	      firewall.c leftovers.c child.c init.c process.c ps.c log.c \
+	      $(CNI_SRCS)
+SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(JSON_SRCS) $(LIB_SRCS)
 # macvlan and ipvlan links and the --net parser, for --net macvlan:PARENT
 # to come: likewise tested but not linked into nsrun yet.
 MACVLAN_SRCS := netsetup/macvlan.c netspec.c
@@ -51,8 +51,7 @@ MACVLAN_SRCS := netsetup/macvlan.c netspec.c
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
-MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o) \
-		   $(MACVLAN_SRCS:%.c=$(B)/musl/%.o)
+MUSL_CHECK_OBJS := $(MUSL_OBJS) $(MACVLAN_SRCS:%.c=$(B)/musl/%.o)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
 UNIT_TARGETS := parse record etc netsetup nat fwcompat ct \
@@ -60,8 +59,8 @@ UNIT_TARGETS := parse record etc netsetup nat fwcompat ct \
 UNIT_SRCS_parse    := parse.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
-UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
-		      netsetup/arp.c netsetup/mac.c
+UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/veth.c netsetup/addr.c \
+		      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_fwcompat := nl.c nat/fwcompat.c nat/fwparse.c nat/expr.c
 UNIT_SRCS_ct       := nl.c nat/ct.c
@@ -230,7 +229,7 @@ $(foreach t,$(UNIT_TARGETS),$(eval $(call unit_build,$(t))))
 # Not part of the suite: tests/tools/mv-check.sh drives it, as root, in
 # throwaway namespaces.
 $(B)/tools/mvprobe: tests/tools/mvprobe.c nl.c netsetup/link.c \
-		netsetup/macvlan.c netspec.c parse.c $(UNIT_DEPS)
+		netsetup/veth.c netsetup/macvlan.c netspec.c parse.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cni_attach.c - the CNI commands on the host: ADD, DEL, CHECK, GC and
+ * STATUS. Everything ADD creates on the host (veth, tables) is created
+ * under the launch lock, after the sweep (cni_sweep.c), so no sweep ever
+ * sees an ADD half done; the container's side is set up after.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bridge.h"
+#include "cni_attach.h"
+#include "cni_err.h"
+#include "cni_netns.h"
+#include "launch.h"
+#include "log.h"
+#include "nat/nat.h"
+#include "netsetup/netsetup.h"
+#include "process.h"
+
+/**
+ * struct host_side - what a command opens on the host
+ * @nft:	nf_tables socket
+ * @rt:		rtnetlink socket
+ * @lock:	the launch lock, -1 when not held
+ * @table:	the attachment's table
+ * @veth:	its veth
+ */
+struct host_side {
+	struct nl_sock nft;
+	struct nl_sock rt;
+	int lock;
+	char table[CNI_TABLE_LEN];
+	char veth[IFNAMSIZ];
+};
+
+static void open_host(struct host_side *h, const struct cni_attach *a)
+{
+	int err;
+
+	if (!proc_have_cap(CAP_NET_ADMIN) || !proc_have_cap(CAP_SYS_ADMIN))
+		cni_fail(CNI_ERR_INTERNAL, "must run as root (CAP_SYS_ADMIN "
+			 "and CAP_NET_ADMIN)");
+	err = nl_open(&h->nft, NETLINK_NETFILTER);
+	if (err)
+		die_err(err, "opening nf_tables netlink");
+	err = nl_open(&h->rt, NETLINK_ROUTE);
+	if (err)
+		die_err(err, "opening rtnetlink");
+	h->lock = -1;
+	if (a && a->container)
+		cni_attach_names(a->network, a->container, a->ifname,
+				 h->table, h->veth);
+}
+
+/* The launch lock; a runtime may retry what waited too long for it. */
+static void lock(struct host_side *h)
+{
+	int old = cni_err_code(CNI_ERR_TRY_AGAIN);
+
+	h->lock = sandboxes_lock();
+	cni_err_code(old);
+	crash_point("cni-locked");
+}
+
+static void close_host(struct host_side *h)
+{
+	if (h->lock >= 0)
+		sandboxes_unlock(h->lock);
+	h->lock = -1;
+	nl_close(&h->nft);
+	nl_close(&h->rt);
+}
+
+/**
+ * struct conflict - looking for a record that publishes a wanted port
+ * @a:		the attachment, with its ports
+ */
+struct conflict {
+	const struct cni_attach *a;
+};
+
+static int find_conflict(const struct record *r, void *data)
+{
+	const struct cni_attach *a = ((struct conflict *)data)->a;
+	size_t i, k;
+	uint16_t port;
+
+	for (i = 0; i < a->nports; i++) {
+		for (k = 0; k < r->nports; k++) {
+			port = port_map_overlap(&a->ports[i], &r->ports[k]);
+			if (!port)
+				continue;
+			if (r->cni)
+				cni_fail(CNI_ERR_CONFLICT, "host port %u/%s is "
+					 "already published by container "
+					 "%.12s on network %s", port,
+					 port_map_proto(&r->ports[k]),
+					 r->container, r->name);
+			cni_fail(CNI_ERR_CONFLICT, "host port %u/%s is already "
+				 "published by sandbox \"%s\"", port,
+				 port_map_proto(&r->ports[k]), r->name);
+		}
+	}
+	return 0;
+}
+
+/* nsrun binds no host port in CNI mode (the runtime does), so the
+ * records are what keeps two attachments or sandboxes off one port.
+ */
+static void check_ports(struct host_side *h, const struct cni_attach *a)
+{
+	struct conflict c = { a };
+	int err = records_each(&h->nft, find_conflict, &c);
+
+	if (err)
+		die_nl(&h->nft, err, "reading the published ports");
+}
+
+static void fill_record(struct record *r, const struct cni_attach *a,
+			const struct host_side *h, struct in_addr addr)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->cni = 1;
+	snprintf(r->name, sizeof(r->name), "%s", a->network);
+	snprintf(r->bridge, sizeof(r->bridge), "%s", a->bridge);
+	r->addr = addr;
+	r->start = (uint64_t)time(NULL);
+	for (i = 0; i < a->nports && i < RECORD_PORTS; i++)
+		r->ports[r->nports++] = a->ports[i];
+	r->more_ports = a->nports > RECORD_PORTS;
+	snprintf(r->container, sizeof(r->container), "%s", a->container);
+	snprintf(r->ifname, sizeof(r->ifname), "%s", a->ifname);
+	snprintf(r->veth, sizeof(r->veth), "%s", h->veth);
+	snprintf(r->netns, sizeof(r->netns), "%s", a->netns);
+}
+
+/* The attachment's tables, without an owner: NAT, guard and record. */
+static void create_tables(struct host_side *h, const struct cni_attach *a,
+			  const struct bridge *br, const struct cni_added *out)
+{
+	struct nat_port ports[CNI_MAX_PORTS];
+	char comment[NAME_MAX_LEN + 1];
+	struct nat_sandbox sb = { .table = h->table, .name = comment,
+				  .bridge = br->name, .port = h->veth,
+				  .addr = out->addr, .subnet = br->net,
+				  .prefix = br->prefix, .ports = ports,
+				  .nports = a->nports, .net = 1,
+				  .mac = out->mac, .no_owner = 1 };
+	uint8_t udata[RECORD_MAX];
+	struct record r;
+	size_t i;
+	int len, err;
+
+	for (i = 0; i < a->nports; i++)
+		ports[i] = (struct nat_port){ a->ports[i].proto,
+			a->ports[i].host_addr, a->ports[i].host_port,
+			a->ports[i].port, a->ports[i].count };
+	snprintf(comment, sizeof(comment), "%s/%.12s", a->network,
+		 a->container);
+	fill_record(&r, a, h, out->addr);
+	len = record_encode(&r, udata, sizeof(udata));
+	if (len < 0)
+		die_err(len, "recording the attachment");
+	sb.userdata = udata;
+	sb.userdata_len = (size_t)len;
+	err = nat_create(&h->nft, &sb);
+	if (err)
+		die_nl(&h->nft, err, "creating table %s", h->table);
+	step("created table %s for %s", h->table, inet_ntoa(out->addr));
+}
+
+static void create_veth(struct host_side *h, const struct cni_attach *a,
+			const struct bridge *br, int nsfd)
+{
+	int err;
+
+	err = link_add_veth_fd(&h->rt, h->veth, br->ifindex, a->ifname, nsfd,
+			       a->mtu ? a->mtu : br->mtu);
+	if (err == -EEXIST)
+		cni_fail(CNI_ERR_INTERNAL, "CNI_IFNAME \"%s\": the container "
+			 "has an interface of that name", a->ifname);
+	if (err)
+		die_nl(&h->rt, err, "creating veth %s", h->veth);
+	crash_point("cni-veth");
+	bridge_port_setup(&h->rt, h->veth);
+}
+
+/* Under the lock: the sweep, the address, the veth and the tables. */
+static void claim(struct host_side *h, const struct cni_attach *a,
+		  const struct bridge *br, int nsfd, struct cni_added *out)
+{
+	struct link_info li;
+
+	lock(h);
+	step("took the launch lock");
+	cni_sweep_locked(&h->nft, &h->rt, a->bridge, NULL);
+	step("swept");
+	/* A runtime's ADD again, after a failed one, replaces it. */
+	cni_remove(&h->nft, &h->rt, h->table, h->veth);
+	check_ports(h, a);
+	out->addr = sandboxes_choose_addr(&h->nft, NULL, br, NULL);
+	sandboxes_mac(out->addr, out->mac);
+	create_veth(h, a, br, nsfd);
+	create_tables(h, a, br, out);
+	crash_point("cni-table");
+	sandboxes_unlock(h->lock);
+	h->lock = -1;
+	if (!link_get(&h->rt, h->veth, &li))
+		memcpy(out->host_mac, li.mac, sizeof(out->host_mac));
+}
+
+/**
+ * cni_attach_add() - ADD: plug the container into the bridge
+ * @a:		the attachment, with its netns
+ * @out:	what was made, for the result
+ */
+void cni_attach_add(const struct cni_attach *a, struct cni_added *out)
+{
+	struct bridge_want want = { .name = a->bridge, .subnet = a->subnet,
+				    .prefix = a->prefix,
+				    .subnet_given = a->subnet_given,
+				    .localnet = a->nports > 0 };
+	struct host_side h;
+	struct bridge br;
+	int nsfd;
+
+	memset(out, 0, sizeof(*out));
+	if (a->nports > CNI_MAX_PORTS)
+		cni_fail(CNI_ERR_CONFIG, "portMappings: more than %d",
+			 CNI_MAX_PORTS);
+	open_host(&h, a);
+	launch_check_kernel();
+	nsfd = cni_netns_open(a->netns, CNI_ERR_NO_CONTAINER);
+	bridge_setup(&h.rt, &want, &br);
+	claim(&h, a, &br, nsfd, out);
+	snprintf(out->veth, sizeof(out->veth), "%s", h.veth);
+	out->prefix = br.prefix;
+	out->gateway = br.gateway;
+	cni_netns_setup(nsfd, a->ifname, out->mac, out->addr, out->prefix,
+			out->gateway);
+	crash_point("cni-inside");
+	close(nsfd);
+	close_host(&h);
+}
+
+/**
+ * cni_attach_del() - DEL: remove the attachment; nothing there is fine
+ * @a:		the attachment; its netns is not needed
+ */
+void cni_attach_del(const struct cni_attach *a)
+{
+	struct host_side h;
+
+	open_host(&h, a);
+	lock(&h);
+	cni_remove(&h.nft, &h.rt, h.table, h.veth);
+	close_host(&h);
+}
+
+static int find_veth(const struct record *r, void *data)
+{
+	struct record *want = data;
+
+	if (!r->cni || strcmp(r->veth, want->veth))
+		return 0;
+	*want = *r;
+	return 1;
+}
+
+/* The host's side of CHECK: the record, the veth on the bridge, up. */
+static void check_host(struct host_side *h, const struct cni_attach *a,
+		       struct record *r)
+{
+	struct link_info li, br;
+	int found;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->veth, sizeof(r->veth), "%s", h->veth);
+	found = records_each(&h->nft, find_veth, r);
+	if (found < 0)
+		die_nl(&h->nft, found, "reading the CNI attachments");
+	if (!found)
+		cni_fail(CNI_ERR_CHECK, "no attachment of container %s (%s) "
+			 "to network %s: table %s is missing", a->container,
+			 a->ifname, a->network, h->table);
+	if (link_get(&h->rt, h->veth, &li))
+		cni_fail(CNI_ERR_CHECK, "veth %s is missing on the host",
+			 h->veth);
+	if (link_get(&h->rt, r->bridge, &br) || li.master != br.ifindex)
+		cni_fail(CNI_ERR_CHECK, "veth %s is not a port of %s", h->veth,
+			 r->bridge);
+	if (!li.up)
+		cni_fail(CNI_ERR_CHECK, "veth %s is down", h->veth);
+}
+
+/**
+ * cni_attach_check() - CHECK: fail naming what ADD made that is missing
+ * @a:		the attachment, with its netns
+ * @want:	the address prevResult gives the container
+ * @want_prefix: its prefix length
+ */
+void cni_attach_check(const struct cni_attach *a, struct in_addr want,
+		      int want_prefix)
+{
+	char have[INET_ADDRSTRLEN], said[INET_ADDRSTRLEN];
+	struct host_side h;
+	struct record r;
+	int nsfd;
+
+	open_host(&h, a);
+	nsfd = cni_netns_open(a->netns, CNI_ERR_CHECK);
+	check_host(&h, a, &r);
+	if (r.addr.s_addr != want.s_addr)
+		cni_fail(CNI_ERR_CHECK, "prevResult gives %s, the attachment "
+			 "has %s", inet_ntop(AF_INET, &want, said, sizeof(said)),
+			 inet_ntop(AF_INET, &r.addr, have, sizeof(have)));
+	cni_netns_check(nsfd, a->ifname, r.addr, want_prefix);
+	close(nsfd);
+	close_host(&h);
+}
+
+static int kept(const char *veth, const char (*keep)[IFNAMSIZ], size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(keep[i], veth))
+			return 1;
+	return 0;
+}
+
+/**
+ * cni_attach_gc() - GC: remove every attachment of the network that the
+ *		     runtime does not list, and what dead ones left
+ * @a:		the network (name, bridge)
+ * @keep:	veth names of the valid attachments (cni_attach_names())
+ * @nkeep:	entries in @keep
+ */
+void cni_attach_gc(const struct cni_attach *a, const char (*keep)[IFNAMSIZ],
+		   size_t nkeep)
+{
+	char table[CNI_TABLE_LEN];
+	struct host_side h;
+	struct cni_list l;
+	size_t i, n = 0;
+
+	open_host(&h, NULL);
+	lock(&h);
+	cni_sweep_locked(&h.nft, &h.rt, a->bridge, &l);
+	for (i = 0; i < l.n; i++) {
+		if (strcmp(l.r[i].name, a->network) ||
+		    kept(l.r[i].veth, keep, nkeep))
+			continue;
+		cni_table_of(l.r[i].veth, table);
+		cni_remove(&h.nft, &h.rt, table, l.r[i].veth);
+		n++;
+	}
+	free(l.r);
+	step("gc: removed %zu attachments of %s", n, a->network);
+	close_host(&h);
+}
+
+/**
+ * cni_attach_status() - STATUS: fail with 50 unless ADDs can be served
+ */
+void cni_attach_status(void)
+{
+	struct host_side h;
+	int old = cni_err_code(CNI_ERR_UNAVAILABLE);
+
+	open_host(&h, NULL);
+	launch_check_kernel();
+	lock(&h);
+	cni_sweep_locked(&h.nft, &h.rt, NULL, NULL);
+	close_host(&h);
+	cni_err_code(old);
+}
