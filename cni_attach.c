@@ -77,49 +77,23 @@ static void close_host(struct host_side *h)
 	nl_close(&h->rt);
 }
 
-/**
- * struct conflict - looking for a record that publishes a wanted port
- * @a:		the attachment, with its ports
- */
-struct conflict {
-	const struct cni_attach *a;
-};
-
-static int find_conflict(const struct record *r, void *data)
-{
-	const struct cni_attach *a = ((struct conflict *)data)->a;
-	size_t i, k;
-	uint16_t port;
-
-	for (i = 0; i < a->nports; i++) {
-		for (k = 0; k < r->nports; k++) {
-			port = port_map_overlap(&a->ports[i], &r->ports[k]);
-			if (!port)
-				continue;
-			if (r->cni)
-				cni_fail(CNI_ERR_CONFLICT, "host port %u/%s is "
-					 "already published by container "
-					 "%.12s on network %s", port,
-					 port_map_proto(&r->ports[k]),
-					 r->container, r->name);
-			cni_fail(CNI_ERR_CONFLICT, "host port %u/%s is already "
-				 "published by sandbox \"%s\"", port,
-				 port_map_proto(&r->ports[k]), r->name);
-		}
-	}
-	return 0;
-}
-
 /* nsrun binds no host port in CNI mode (the runtime does), so the
  * records are what keeps two attachments or sandboxes off one port.
  */
 static void check_ports(struct host_side *h, const struct cni_attach *a)
 {
-	struct conflict c = { a };
-	int err = records_each(&h->nft, find_conflict, &c);
+	struct record r;
+	int port = cni_port_holder(&h->nft, a->ports, a->nports, &r);
 
-	if (err)
-		die_nl(&h->nft, err, "reading the published ports");
+	if (port < 0)
+		die_nl(&h->nft, port, "reading the published ports");
+	if (port && r.cni)
+		cni_fail(CNI_ERR_CONFLICT, "host port %d is already published "
+			 "by container %.12s on network %s", port,
+			 r.container, r.name);
+	if (port)
+		cni_fail(CNI_ERR_CONFLICT, "host port %d is already published "
+			 "by sandbox \"%s\"", port, r.name);
 }
 
 static void fill_record(struct record *r, const struct cni_attach *a,

@@ -252,3 +252,60 @@ void cni_attach_sweep(struct nl_sock *nft, struct nl_sock *rt,
 	cni_sweep_locked(nft, rt, bridge, NULL);
 	sandboxes_unlock(lk);
 }
+
+/**
+ * struct holder - looking for a record that publishes one of @ports
+ * @ports:	the ports wanted
+ * @n:		entries in @ports
+ * @r:		the record found
+ * @port:	the first host port both publish, 0 until found
+ */
+struct holder {
+	const struct port_map *ports;
+	size_t n;
+	struct record *r;
+	uint16_t port;
+};
+
+static int find_holder(const struct record *r, void *data)
+{
+	struct holder *hd = data;
+	size_t i, k;
+
+	for (i = 0; i < hd->n; i++) {
+		for (k = 0; k < r->nports; k++) {
+			hd->port = port_map_overlap(&hd->ports[i],
+						    &r->ports[k]);
+			if (hd->port) {
+				*hd->r = *r;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/**
+ * cni_port_holder() - a running sandbox or attachment that publishes one
+ *		       of @ports on the same host port
+ * @nft:	nf_tables socket
+ * @ports:	the ports wanted
+ * @n:		entries in @ports
+ * @r:		set to the holder's record when there is one
+ *
+ * CNI attachments bind no host port (their runtime does, or nobody):
+ * their records are what keeps a second publisher off the port.
+ *
+ * Return: the first host port taken, 0 when none is, or -errno.
+ */
+int cni_port_holder(struct nl_sock *nft, const struct port_map *ports,
+		    size_t n, struct record *r)
+{
+	struct holder hd = { .ports = ports, .n = n, .r = r };
+	int err;
+
+	if (!n)
+		return 0;
+	err = records_each(nft, find_holder, &hd);
+	return err < 0 ? err : hd.port;
+}

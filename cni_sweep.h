@@ -39,5 +39,7 @@ void cni_sweep_locked(struct nl_sock *nft, struct nl_sock *rt,
 		      const char *bridge, struct cni_list *live);
 void cni_attach_sweep(struct nl_sock *nft, struct nl_sock *rt,
 		      const char *bridge);
+int cni_port_holder(struct nl_sock *nft, const struct port_map *ports,
+		    size_t n, struct record *r);
 
 #endif /* NSRUN_CNI_SWEEP_H */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cni_sweep.h"
 #include "firewall.h"
 #include "launch.h"
 #include "leftovers.h"
@@ -162,6 +163,24 @@ static void create_veth(struct host *h, pid_t child)
 	step("created veth %s in %s", name, h->br.name);
 }
 
+/* The host ports are bound, which keeps other sandboxes off them, but a
+ * CNI attachment binds none: its record is its claim.
+ */
+static void check_cni_ports(struct host *h, const struct options *o)
+{
+	struct record r;
+	int port = cni_port_holder(&h->nft, o->ports, o->nports, &r);
+
+	if (port < 0)
+		die_nl(&h->nft, port, "reading the published ports");
+	if (port && r.cni)
+		die("publish: host port %d is already published by container "
+		    "%.12s on network %s (CNI)", port, r.container, r.name);
+	if (port)
+		die("publish: host port %d is already published by sandbox "
+		    "\"%s\"", port, r.name);
+}
+
 /* Under the lock: the address, the table that holds it, and the
  * --fw-compat rules that depend on which sandboxes run.
  */
@@ -171,6 +190,7 @@ static void claim(struct host *h, const struct options *o, pid_t child)
 	int lock = h->net ? sandboxes_lock() : -1;
 
 	if (h->net) {
+		check_cni_ports(h, o);
 		h->conf.addr = sandboxes_choose_addr(&h->nft, o->name, &h->br,
 						     o->ip_given ? &o->ip : NULL);
 		sandboxes_mac(h->conf.addr, h->conf.mac);
