@@ -239,9 +239,12 @@ check: nsrun unit $(FUZZ_REPLAY_BINS)
 	tests/run.sh
 
 # Debian/Ubuntu packages for building, testing and the demo.
+# podman, runc and busybox-static: the CNI plugin end to end (a busybox
+# root file system, no image); containernetworking-plugins: the reference
+# CNI plugins bench/cni.sh measures against.
 DEPS := build-essential pkg-config libmnl-dev musl-tools nftables iptables \
 	iproute2 socat curl jq iputils-ping python3 procps kmod clang iperf3 \
-	man-db
+	man-db podman runc busybox-static containernetworking-plugins
 
 deps:
 	apt-get update
