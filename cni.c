@@ -45,8 +45,9 @@ static void read_stdin(struct cni_input *in)
 	while (in->text) {
 		if (in->len == size) {
 			if (size > JSON_MAX_LEN)
-				cni_fail(CNI_ERR_DECODE, "network configuration:"
-					 " more than %u bytes", JSON_MAX_LEN);
+				cni_fail(CNI_ERR_DECODE, "network "
+					 "configuration: more than %u bytes",
+					 JSON_MAX_LEN);
 			size *= 2;
 			in->text = realloc(in->text, size);
 			continue;

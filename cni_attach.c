@@ -294,7 +294,8 @@ void cni_attach_check(const struct cni_attach *a, struct in_addr want,
 	check_host(&h, a, &r);
 	if (r.addr.s_addr != want.s_addr)
 		cni_fail(CNI_ERR_CHECK, "prevResult gives %s, the attachment "
-			 "has %s", inet_ntop(AF_INET, &want, said, sizeof(said)),
+			 "has %s",
+			 inet_ntop(AF_INET, &want, said, sizeof(said)),
 			 inet_ntop(AF_INET, &r.addr, have, sizeof(have)));
 	cni_netns_check(nsfd, a->ifname, r.addr, want_prefix);
 	close(nsfd);

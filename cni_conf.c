@@ -200,7 +200,8 @@ static void check_name(const char *name)
 static void read_version(struct json_doc *doc, struct cni_conf *c)
 {
 	if (!get_str(doc, 0, "cniVersion", c->version, sizeof(c->version)))
-		cni_fail(CNI_ERR_CONFIG, "network configuration: no cniVersion");
+		cni_fail(CNI_ERR_CONFIG, "network configuration: "
+			 "no cniVersion");
 	c->ver = cni_version_number(c->version);
 	if (c->ver < 0)
 		cni_fail(CNI_ERR_VERSION, "cniVersion \"%s\": nsrun supports "
@@ -223,7 +224,8 @@ void cni_conf_read(struct json_doc *doc, struct cni_conf *c)
 
 	memset(c, 0, sizeof(*c));
 	if (json_type(doc, 0) != JSON_OBJECT)
-		cni_fail(CNI_ERR_DECODE, "network configuration: not an object");
+		cni_fail(CNI_ERR_DECODE, "network configuration: "
+			 "not an object");
 	read_version(doc, c);
 	if (!get_str(doc, 0, "name", c->name, sizeof(c->name)))
 		cni_fail(CNI_ERR_CONFIG, "network configuration: no name");
@@ -243,7 +245,8 @@ void cni_conf_read(struct json_doc *doc, struct cni_conf *c)
 		read_ipam(doc, c);
 	if (!c->subnet_given) {
 		set_subnet(c, "subnet", "10.88.0.0/16");
-		c->subnet_given = 0;	/* an existing bridge's subnet wins */
+		/* An existing bridge's subnet wins over the default. */
+		c->subnet_given = 0;
 	}
 	read_ports(doc, c);
 	c->prev = json_get_as(doc, 0, "prevResult", JSON_OBJECT);

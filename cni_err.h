@@ -10,7 +10,7 @@
 
 /* Well-known error codes (CNI SPEC.md, "Error"), and nsrun's own (100+). */
 #define CNI_ERR_VERSION		1	/* incompatible CNI version */
-#define CNI_ERR_FIELD		2	/* unsupported field in the config */
+#define CNI_ERR_FIELD		2	/* unsupported field in config */
 #define CNI_ERR_NO_CONTAINER	3	/* container unknown or gone */
 #define CNI_ERR_ENV		4	/* invalid necessary environment */
 #define CNI_ERR_IO		5	/* I/O failure */
@@ -18,8 +18,8 @@
 #define CNI_ERR_CONFIG		7	/* invalid network config */
 #define CNI_ERR_TRY_AGAIN	11	/* try again later */
 #define CNI_ERR_UNAVAILABLE	50	/* STATUS: cannot serve ADDs */
-#define CNI_ERR_CHECK		100	/* CHECK: what ADD made is missing */
-#define CNI_ERR_CONFLICT	101	/* a host port is published already */
+#define CNI_ERR_CHECK		100	/* CHECK: something is gone */
+#define CNI_ERR_CONFLICT	101	/* host port published already */
 #define CNI_ERR_INTERNAL	999	/* anything else the host refused */
 
 void cni_err_init(void);

@@ -131,7 +131,8 @@ void cni_netns_check(int nsfd, const char *ifname, struct in_addr addr,
 	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
 	err = link_get(&rt, ifname, &li);
 	if (err == -ENODEV)
-		cni_fail(CNI_ERR_CHECK, "%s is missing in the container", ifname);
+		cni_fail(CNI_ERR_CHECK, "%s is missing in the container",
+			 ifname);
 	if (err)
 		die_nl(&rt, err, "reading %s in the container", ifname);
 	if (!li.up)

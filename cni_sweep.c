@@ -205,8 +205,8 @@ static void sweep_orphans(struct nl_sock *rt, const struct cni_list *l,
  * @bridge:	NULL for none
  * @live:	the records left, when not NULL (free(live->r))
  */
-void cni_sweep_locked(struct nl_sock *nft, struct nl_sock *rt, const char *bridge,
-		  struct cni_list *live)
+void cni_sweep_locked(struct nl_sock *nft, struct nl_sock *rt,
+		      const char *bridge, struct cni_list *live)
 {
 	char table[CNI_TABLE_LEN];
 	struct cni_list l;

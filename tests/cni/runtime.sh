@@ -6,8 +6,9 @@
 #   runtime.sh GC CONFLIST VALID_ATTACHMENTS_JSON
 #   runtime.sh STATUS CONFLIST
 #
-# Plugins are found in CNI_PATH by their "type"; the result of ADD is
-# cached in CNI_CACHE (a directory) and is DEL's and CHECK's prevResult;
+# Plugins are found in CNI_PATH (one directory) by their "type"; the
+# result of ADD is cached in CNI_CACHE (a directory) and is DEL's and
+# CHECK's prevResult;
 # runtimeConfig keys go only to plugins that declare the capability.
 # Prints the last plugin's stdout; exits with the first failing status.
 set -eu
@@ -30,9 +31,10 @@ conf() {
 }
 # call I PREV: run plugin I; its stdout on ours.
 call() {
-	CNI_COMMAND=$cmd CNI_CONTAINERID=$id CNI_NETNS=$netns CNI_IFNAME=$ifname \
-		CNI_PATH=$CNI_PATH "$CNI_PATH/$(jq -r ".plugins[$1].type" "$list")" \
-		<<<"$(conf "$1" "$2")"
+	local type
+	type=$(jq -r ".plugins[$1].type" "$list")
+	CNI_COMMAND=$cmd CNI_CONTAINERID=$id CNI_NETNS=$netns \
+		CNI_IFNAME=$ifname "$CNI_PATH/$type" <<<"$(conf "$1" "$2")"
 }
 prev=$( [ -f "$cache" ] && cat "$cache" || echo null)
 case $cmd in
@@ -40,7 +42,7 @@ ADD)	prev=null
 	for ((i = 0; i < n; i++)); do
 		prev=$(call $i "$prev") || { st=$?; echo "$prev"; exit $st; }
 	done
-	mkdir -p "$CNI_CACHE" && printf '%s\n' "$prev" >"$cache" && echo "$prev" ;;
+	mkdir -p "$CNI_CACHE" && echo "$prev" >"$cache" && echo "$prev" ;;
 DEL)	for ((i = n - 1; i >= 0; i--)); do call $i "$prev"; done
 	rm -f "$cache" ;;
 CHECK)	for ((i = 0; i < n; i++)); do call $i "$prev"; done ;;

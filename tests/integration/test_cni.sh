@@ -98,7 +98,7 @@ test_add() {
 	check_match "... naming eth0" 'eth0 is down' "$(jq -r .msg <<<"$OUT")"
 	capture in_host "$NSRUN" ps
 	check_match "ps lists the attachment with its container ID" \
-		'^nsrt-net +- +10\.88\.0\.2 .*8080->80/tcp.*container web \(eth0\)' \
+		'^nsrt-net +- +10\.88\.0\.2 .*8080->80/tcp.*container web \(eth0' \
 		"$OUT"
 }
 
@@ -220,7 +220,8 @@ test_errors() {
 	runtime ADD "$NET" e3 /run/netns/nsrt-none-$NSRT_TAG eth0
 	check_eq "CNI_NETNS that does not exist: error 3" 3 "$(error_code)"
 	check "errors left nothing" nothing_left
-	capture in_host env CNI_COMMAND=VERSION "$NSRUN" <<<'{"cniVersion":"0.4.0"}'
+	capture in_host env CNI_COMMAND=VERSION "$NSRUN" \
+		<<<'{"cniVersion": "0.4.0"}'
 	check_eq "VERSION lists 0.3.0 to 1.1.0" \
 		'0.4.0 ["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]' \
 		"$(jq -c -r '"\(.cniVersion) \(.supportedVersions)"' <<<"$OUT")"
