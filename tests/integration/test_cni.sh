@@ -240,7 +240,25 @@ test_old_version() {
 	runtime DEL "$old" v031 "$NETNS" eth0
 }
 
+# A configuration written for bridge + host-local: nsrun reads the
+# ipam's subnet; another ipam type is refused.
+test_ipam() {
+	local f=$T/ipam.conflist
+	jq -n '{cniVersion: "1.0.0", name: "nsrt-ipam", plugins: [{
+		type: "nsrun", bridge: "nsrt1",
+		ipam: {type: "host-local", subnet: "10.90.0.0/24"}}]}' >"$f"
+	add ipam "$f"
+	check_eq "ipam.subnet of host-local: 10.90.0.2/24 on bridge nsrt1" \
+		"10.90.0.2/24 10.90.0.1/24" "$(jq -r '.ips[0].address' <<<"$OUT") $(
+		in_host ip -4 -br addr show nsrt1 | awk '{ print $3 }')"
+	runtime DEL "$f" ipam "$NETNS" eth0
+	jq '.plugins[0].ipam.type = "dhcp"' "$f" >"$f.dhcp"
+	add ipam2 "$f.dhcp"
+	check_eq "ipam of type dhcp: error 7" 7 "$(error_code)"
+}
+
 test_add
+test_ipam
 test_conflicts
 test_del
 test_dead_swept
