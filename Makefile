@@ -35,20 +35,20 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 PARSE_SRCS := parse.c parse6.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/keep.c nat/guard.c \
 	      nat/rule.c nat/expr.c
-LIB_SRCS   := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
-	      netsetup/arp.c netsetup/mac.c \
+LIB_SRCS   := nl.c netsetup/link.c netsetup/veth.c netsetup/addr.c \
+	      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
+# The JSON reader and writer of the CNI plugin.
+JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
+CNI_SRCS   := cni.c cni_conf.c cni_err.c cni_attach.c cni_sweep.c cni_netns.c
 APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
 	      firewall.c leftovers.c child.c init.c process.c ps.c log.c lan.c \
-	      lanopts.c keeper.c
+	      lanopts.c keeper.c $(CNI_SRCS)
 # macvlan and ipvlan links, the --net parser and the LAN guard, for
 # --net macvlan:PARENT and ipvlan:PARENT.
 MACVLAN_SRCS := netsetup/macvlan.c netspec.c nat/languard.c
-SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(LIB_SRCS) $(MACVLAN_SRCS)
-# The JSON reader and writer, for the CNI plugin to come: not linked into
-# nsrun (nothing there uses it), only into its tests, its fuzz harness
-# and musl-check.
-JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
+SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(JSON_SRCS) $(LIB_SRCS) \
+	      $(MACVLAN_SRCS)
 # Dual-stack building blocks (issue 14): the IPv6 address and route of
 # eth0, the [::1] relay and the poll loop that runs it; tested (unit
 # tests, build/tools/ for the integration tests), not linked into nsrun
@@ -58,8 +58,7 @@ V6_SRCS    := netsetup/addr6.c relay.c relay_conn.c waitloop.c
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
-MUSL_CHECK_OBJS := $(MUSL_OBJS) $(JSON_SRCS:%.c=$(B)/musl/%.o) \
-		   $(V6_SRCS:%.c=$(B)/musl/%.o)
+MUSL_CHECK_OBJS := $(MUSL_OBJS) $(V6_SRCS:%.c=$(B)/musl/%.o)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
 UNIT_TARGETS := parse parse6 record etc netsetup nat shared fwcompat ct \
@@ -68,8 +67,8 @@ UNIT_SRCS_parse    := parse.c parse6.c
 UNIT_SRCS_parse6   := parse.c parse6.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
-UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/addr.c netsetup/sysctl.c \
-		      netsetup/arp.c netsetup/mac.c
+UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/veth.c netsetup/addr.c \
+		      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_shared   := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_fwcompat := nl.c nat/fwcompat.c nat/fwparse.c nat/expr.c
@@ -242,7 +241,7 @@ $(foreach t,$(UNIT_TARGETS),$(eval $(call unit_build,$(t))))
 # Not part of the suite: tests/tools/mv-check.sh drives it, as root, in
 # throwaway namespaces.
 $(B)/tools/mvprobe: tests/tools/mvprobe.c nl.c netsetup/link.c \
-		netsetup/macvlan.c netspec.c parse.c $(UNIT_DEPS)
+		netsetup/veth.c netsetup/macvlan.c netspec.c parse.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 
@@ -268,9 +267,12 @@ check: nsrun unit tools $(FUZZ_REPLAY_BINS)
 	tests/run.sh
 
 # Debian/Ubuntu packages for building, testing and the demo.
+# podman, runc and busybox-static: the CNI plugin end to end (a busybox
+# root file system, no image); containernetworking-plugins: the reference
+# CNI plugins bench/cni.sh measures against.
 DEPS := build-essential pkg-config libmnl-dev musl-tools nftables iptables \
 	iproute2 socat curl jq iputils-ping python3 procps kmod clang iperf3 \
-	man-db
+	man-db podman runc busybox-static containernetworking-plugins
 
 deps:
 	apt-get update

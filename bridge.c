@@ -134,3 +134,45 @@ void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
 	bridge_sysctls(want);
 	step("bridge %s ready", want->name);
 }
+
+/* The host end is a bridge port, not an interface of the host's own: no
+ * address, no router advertisement may configure it. The guard drops
+ * IPv6 from the sandbox anyway; this keeps the port itself quiet.
+ */
+static void no_ipv6(const char *port)
+{
+	char path[96];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 port);
+	err = sysctl_ensure(path, "1");
+	if (err && err != -ENOENT)
+		die_err(err, "disabling IPv6 on %s", port);
+}
+
+/**
+ * bridge_port_setup() - make a new veth's host end a sandbox's bridge
+ *			 port (hairpin on, IPv6 off), or exit 125
+ * @rt:		rtnetlink socket of the host
+ * @name:	the host end, already enslaved to the bridge
+ *
+ * Return: its ifindex.
+ */
+int bridge_port_setup(struct nl_sock *rt, const char *name)
+{
+	struct link_info li;
+	int err;
+
+	err = link_get(rt, name, &li);
+	if (err)
+		die_nl(rt, err, "reading veth %s", name);
+	/* br_netfilter sends a DNATed frame back out of the port it came in
+	 * by: without hairpin a sandbox cannot reach its own published port.
+	 */
+	err = link_set_port(rt, li.ifindex);
+	if (err)
+		die_nl(rt, err, "setting hairpin mode on %s", name);
+	no_ipv6(name);
+	return li.ifindex;
+}

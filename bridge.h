@@ -45,5 +45,6 @@ struct bridge_want {
 
 void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
 		  struct bridge *br);
+int bridge_port_setup(struct nl_sock *rt, const char *name);
 
 #endif /* NSRUN_BRIDGE_H */

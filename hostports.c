@@ -23,12 +23,13 @@
  * struct holder - looking for the running sandbox that publishes a port
  * @pm:		the mapping asked for
  * @port:	the host port that was taken
- * @name:	the holder's name, "" when none is found
+ * @name:	who holds it (sandbox "NAME", container ID on network
+ *		NET), "" when none is found
  */
 struct holder {
 	const struct port_map *pm;
 	uint16_t port;
-	char name[NAME_MAX_LEN + 1];
+	char name[NAME_MAX_LEN + 64];
 };
 
 static int find_holder(const struct record *r, void *data)
@@ -41,7 +42,14 @@ static int find_holder(const struct record *r, void *data)
 		p = &r->ports[i];
 		if (p->proto == hd->pm->proto && hd->port >= p->host_port &&
 		    hd->port - p->host_port < p->count) {
-			snprintf(hd->name, sizeof(hd->name), "%s", r->name);
+			/* A CNI attachment: its runtime holds the port. */
+			if (r->cni)
+				snprintf(hd->name, sizeof(hd->name),
+					 "container %.12s on network %s",
+					 r->container, r->name);
+			else
+				snprintf(hd->name, sizeof(hd->name),
+					 "sandbox \"%s\"", r->name);
 			return 1;
 		}
 	}
@@ -64,7 +72,7 @@ static void port_taken(struct nl_sock *nft, const struct port_map *pm,
 	records_each(nft, find_holder, &hd);
 	if (hd.name[0])
 		die("publish \"%s\": host port %u/%s is already published by "
-		    "sandbox \"%s\"", spec, port, port_map_proto(pm), hd.name);
+		    "%s", spec, port, port_map_proto(pm), hd.name);
 	die("publish \"%s\": host port %u/%s is already in use on the host",
 	    spec, port, port_map_proto(pm));
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cni_sweep.h"
 #include "firewall.h"
 #include "keeper.h"
 #include "lan.h"
@@ -168,44 +169,36 @@ static void note_namespaces(struct host *h, pid_t child)
 		die_err(-errno, "reading /proc/%d/ns/net", (int)child);
 }
 
-/* The host end is a bridge port, not an interface of the host's own: no
- * address, no router advertisement may configure it. The guard drops
- * IPv6 from the sandbox anyway; this keeps the port itself quiet.
- */
-static void no_ipv6(const char *port)
-{
-	char path[96];
-	int err;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
-		 port);
-	err = sysctl_ensure(path, "1");
-	if (err && err != -ENOENT)
-		die_err(err, "disabling IPv6 on %s", port);
-}
-
 static void create_veth(struct host *h, pid_t child)
 {
 	const char *name = h->port;
-	struct link_info li;
 	int err;
 
 	err = link_add_veth(&h->rt, name, h->br.ifindex, "eth0", child,
 			    h->br.mtu);
 	if (err)
 		die_nl(&h->rt, err, "creating veth %s", name);
-	err = link_get(&h->rt, name, &li);
-	if (err)
-		die_nl(&h->rt, err, "reading veth %s", name);
-	h->port_index = li.ifindex;
-	/* br_netfilter sends a DNATed frame back out of the port it came in
-	 * by: without hairpin a sandbox cannot reach its own published port.
-	 */
-	err = link_set_port(&h->rt, li.ifindex);
-	if (err)
-		die_nl(&h->rt, err, "setting hairpin mode on %s", name);
-	no_ipv6(name);
+	h->port_index = bridge_port_setup(&h->rt, name);
 	step("created veth %s in %s", name, h->br.name);
+}
+
+/* The host ports are bound, which keeps other sandboxes off them, but a
+ * CNI attachment binds none: its elements in the shared table, which have
+ * no timeout, are its claim. Which one holds a port is in the records.
+ */
+static void check_cni_ports(struct host *h, const struct options *o)
+{
+	struct record r;
+	int port = cni_port_holder(&h->nft, o->ports, o->nports, &r);
+
+	if (port < 0)
+		die_nl(&h->nft, port, "reading the published ports");
+	if (port && r.cni)
+		die("publish: host port %d is already published by container "
+		    "%.12s on network %s (CNI)", port, r.container, r.name);
+	if (port)
+		die("publish: host port %d is already published by sandbox "
+		    "\"%s\"", port, r.name);
 }
 
 /* The address and the tables that hold it. The addresses in the shared
@@ -232,7 +225,7 @@ static void claim_addr(struct host *h, const struct options *o, pid_t child)
 		die("no free address found in %s", h->br.name);
 }
 
-static void publish(struct host *h)
+static void publish(struct host *h, const struct options *o)
 {
 	struct nat_bridge nb = { h->br.name, h->br.net, h->br.prefix };
 	int err;
@@ -241,6 +234,12 @@ static void publish(struct host *h)
 	if (err)
 		die_nl(&h->nft, err, "creating table ip " NAT_SHARED_TABLE);
 	err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+	if (err == -EBUSY) {
+		check_cni_ports(h, o);
+		die("publish: a host port is already published in table ip "
+		    NAT_SHARED_TABLE " by an element without a timeout "
+		    "(added by hand?)");
+	}
 	if (err)
 		die_nl(&h->nft, err, "publishing %s's ports", h->sb.name);
 	h->published = 1;
@@ -263,7 +262,7 @@ static void claim(struct host *h, const struct options *o, pid_t child)
 		create_tables(h, o, child);
 	crash_point("table");
 	if (h->net) {
-		publish(h);
+		publish(h, o);
 		firewall_compat_launch(&h->nft, h->br.name, o->fw_compat);
 	}
 	if (lock >= 0)

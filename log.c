@@ -89,6 +89,32 @@ void log_line(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The whole message of a fatal error, for stderr and for the hook. */
+#define FATAL_MAX 1024
+
+static void (*fatal_hook)(const char *msg);
+
+/**
+ * log_fatal_hook() - hand every fatal error to @hook before exiting
+ * @hook:	called with the message (without "nsrun: "); it exits, or
+ *		nsrun exits 125 after it. NULL: no hook.
+ *
+ * The CNI plugin writes the spec's JSON error object on stdout with it:
+ * the code reused from a launch (bridge, lock, address) keeps its dies.
+ */
+void log_fatal_hook(void (*hook)(const char *msg))
+{
+	fatal_hook = hook;
+}
+
+static void __attribute__((noreturn)) fatal(const char *msg)
+{
+	fprintf(stderr, "nsrun: %s\n", msg);
+	if (fatal_hook)
+		fatal_hook(msg);
+	exit(EXIT_SETUP);
+}
+
 /**
  * die() - print "nsrun: MESSAGE" and exit 125
  * @fmt:	printf format
@@ -97,13 +123,13 @@ void log_line(const char *fmt, ...)
  */
 void die(const char *fmt, ...)
 {
+	char msg[FATAL_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_SETUP);
+	fatal(msg);
 }
 
 /**
@@ -113,13 +139,16 @@ void die(const char *fmt, ...)
  */
 void die_err(int err, const char *fmt, ...)
 {
+	char msg[FATAL_MAX];
+	size_t len;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(-err));
-	exit(EXIT_SETUP);
+	len = strlen(msg);
+	snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(-err));
+	fatal(msg);
 }
 
 /**
@@ -130,16 +159,20 @@ void die_err(int err, const char *fmt, ...)
  */
 void die_nl(const struct nl_sock *s, int err, const char *fmt, ...)
 {
+	char msg[FATAL_MAX];
+	size_t len;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s", strerror(-err));
-	if (*nl_err_msg(s))
-		fprintf(stderr, " (kernel: %s)", nl_err_msg(s));
-	fputc('\n', stderr);
-	exit(EXIT_SETUP);
+	len = strlen(msg);
+	len += (size_t)snprintf(msg + len, sizeof(msg) - len, ": %s",
+				strerror(-err));
+	if (*nl_err_msg(s) && len < sizeof(msg))
+		snprintf(msg + len, sizeof(msg) - len, " (kernel: %s)",
+			 nl_err_msg(s));
+	fatal(msg);
 }
 
 /**

@@ -17,6 +17,7 @@
 
 void log_init(void);
 void log_verbose(int on);
+void log_fatal_hook(void (*hook)(const char *msg));
 #include <stdarg.h>
 
 void log_vline(const char *fmt, va_list ap)

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "cni.h"
 #include "firewall.h"
 #include "launch.h"
 #include "leftovers.h"
@@ -149,6 +150,9 @@ int main(int argc, char **argv)
 {
 	struct options o;
 
+	/* A runtime runs us as its CNI plugin: no options, the environment. */
+	if (getenv("CNI_COMMAND"))
+		return cni_main();
 	if (argc > 1 && !strcmp(argv[1], "ps"))
 		return cmd_ps(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "exec"))

@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -14,6 +15,7 @@
 
 #include <linux/if_link.h>
 
+#include "cni_sweep.h"
 #include "log.h"
 #include "netspec.h"
 #include "options.h"
@@ -109,15 +111,23 @@ static void format_net(const struct record *r, char *buf, size_t size)
 static int print_text(const struct record *r, void *data)
 {
 	char addr[INET_ADDRSTRLEN], ports[512], age[16], net[48];
-	char command[sizeof(r->command)];
+	char command[sizeof(r->command)], pid[16];
 
 	(void)data;
 	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
 	format_ports(r, ports, sizeof(ports));
 	format_age(r->start, age, sizeof(age));
 	format_net(r, net, sizeof(net));
-	one_line(r->command, command, sizeof(command));
-	printf("%-16s %-8d %-15s %-24s %-16s %-5s %s\n", r->name, (int)r->pid,
+	/* A CNI attachment: its network's name, and the runtime's
+	 * container instead of a pid and a command.
+	 */
+	if (r->cni)
+		snprintf(command, sizeof(command), "cni: container %s (%s)",
+			 r->container, r->ifname);
+	else
+		one_line(r->command, command, sizeof(command));
+	snprintf(pid, sizeof(pid), r->cni ? "-" : "%d", (int)r->pid);
+	printf("%-16s %-8s %-15s %-24s %-16s %-5s %s\n", r->name, pid,
 	       r->addr.s_addr ? addr : "-", ports[0] ? ports : "-", net, age,
 	       command);
 	return 0;
@@ -156,6 +166,25 @@ static void json_ports(const struct record *r)
 	printf("],\"more_ports\":%s", r->more_ports ? "true" : "false");
 }
 
+/* "cni": the attachment's identity, or null for a sandbox of nsrun's. */
+static void json_cni(const struct record *r)
+{
+	printf(",\"cni\":");
+	if (!r->cni) {
+		printf("null");
+		return;
+	}
+	printf("{\"container\":");
+	json_string(r->container);
+	printf(",\"ifname\":");
+	json_string(r->ifname);
+	printf(",\"netns\":");
+	json_string(r->netns);
+	printf(",\"veth\":");
+	json_string(r->veth);
+	putchar('}');
+}
+
 static int print_json(const struct record *r, void *data)
 {
 	int *first = data;
@@ -165,7 +194,10 @@ static int print_json(const struct record *r, void *data)
 	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
 	printf("%s{\"name\":", *first ? "" : ",");
 	json_string(r->name);
-	printf(",\"pid\":%d,\"address\":", (int)r->pid);
+	if (r->cni)
+		printf(",\"pid\":null,\"address\":");
+	else
+		printf(",\"pid\":%d,\"address\":", (int)r->pid);
 	if (r->addr.s_addr)
 		json_string(addr);
 	else
@@ -184,6 +216,7 @@ static int print_json(const struct record *r, void *data)
 	json_ports(r);
 	printf(",\"command\":");
 	json_string(r->command);
+	json_cni(r);
 	printf(",\"started\":%llu,\"age_seconds\":%llu}",
 	       (unsigned long long)r->start,
 	       (unsigned long long)(now > r->start ? now - r->start : 0));
@@ -197,6 +230,20 @@ static void open_nft(struct nl_sock *nft)
 
 	if (err)
 		die_err(err, "opening nf_tables netlink");
+}
+
+/* CNI attachments whose container is gone are not listed: ps removes
+ * them first, as every ADD does. Without root (no lock, no deletes) it
+ * only lists.
+ */
+static void sweep_cni(struct nl_sock *nft)
+{
+	struct nl_sock rt;
+
+	if (!proc_have_cap(CAP_NET_ADMIN) || nl_open(&rt, NETLINK_ROUTE))
+		return;
+	cni_attach_sweep(nft, &rt, NULL);
+	nl_close(&rt);
 }
 
 /**
@@ -216,6 +263,7 @@ int cmd_ps(int argc, char **argv)
 	else if (argc != 1)
 		usage_error("ps: unexpected argument \"%s\"", argv[1]);
 	open_nft(&nft);
+	sweep_cni(&nft);
 	if (json) {
 		putchar('[');
 		err = records_each(&nft, print_json, &first);

@@ -26,6 +26,11 @@ enum {
 	REC_CAPS,	/* be64: the command's capability set */
 	REC_PID_HOST,	/* empty: --pid host */
 	REC_LAN,	/* u8 kind, be32 mode, parent: --net macvlan:... */
+	REC_CNI,	/* empty: a CNI attachment */
+	REC_CONTAINER,	/* string: its container ID */
+	REC_IFNAME,	/* string: its interface in the container */
+	REC_VETH,	/* string: the host end of its veth */
+	REC_NETNS,	/* string: its network namespace path */
 };
 
 #define CAP_NET_ADMIN_BIT (UINT64_C(1) << 12)
@@ -126,36 +131,64 @@ static int get_lan(struct record *r, const uint8_t *val, size_t len)
 	return 0;
 }
 
+/* A CNI attachment has no process: its identity instead of pid and caps. */
+static int put_cni(struct writer *w, const struct record *r)
+{
+	return put(w, REC_CNI, NULL, 0) ||
+	       put(w, REC_CONTAINER, r->container, strlen(r->container)) ||
+	       put(w, REC_IFNAME, r->ifname, strlen(r->ifname)) ||
+	       put(w, REC_VETH, r->veth, strlen(r->veth));
+}
+
+static int put_process(struct writer *w, const struct record *r)
+{
+	uint32_t pid = htobe32((uint32_t)r->pid);
+	uint64_t caps = htobe64(r->caps);
+
+	return put(w, REC_PID, &pid, 4) ||
+	       (r->fw_compat && put(w, REC_FW_COMPAT, NULL, 0)) ||
+	       put(w, REC_CAPS, &caps, 8) ||
+	       (r->pid_host && put(w, REC_PID_HOST, NULL, 0));
+}
+
+/* The last entry takes what is left of the buffer. */
+static void put_tail(struct writer *w, int type, const char *s)
+{
+	size_t n;
+
+	if (w->len + 2 >= w->size)
+		return;
+	n = strlen(s);
+	if (n > w->size - w->len - 2)
+		n = w->size - w->len - 2;
+	put(w, type, s, n);
+}
+
 /**
  * record_encode() - write a record as table userdata
  * @r:		record
  * @buf:	output
  * @size:	size of @buf, normally RECORD_MAX
  *
+ * A sandbox's record ends with its command, a CNI attachment's with its
+ * network namespace path, each shortened to what is left.
+ *
  * Return: bytes written, or -ENOSPC when even the fixed part does not fit.
  */
 int record_encode(const struct record *r, uint8_t *buf, size_t size)
 {
 	struct writer w = { .buf = buf, .size = size };
-	uint32_t pid = htobe32((uint32_t)r->pid);
-	uint64_t start = htobe64(r->start), caps = htobe64(r->caps);
-	size_t cmd;
+	uint64_t start = htobe64(r->start);
 
 	if (put(&w, REC_NAME, r->name, strlen(r->name)) ||
-	    put(&w, REC_PID, &pid, 4) || put(&w, REC_START, &start, 8) ||
+	    put(&w, REC_START, &start, 8) ||
 	    put(&w, REC_ADDR, &r->addr, 4) ||
 	    put(&w, REC_BRIDGE, r->bridge, strlen(r->bridge)) ||
-	    (r->fw_compat && put(&w, REC_FW_COMPAT, NULL, 0)) ||
-	    put(&w, REC_CAPS, &caps, 8) ||
-	    (r->pid_host && put(&w, REC_PID_HOST, NULL, 0)) ||
+	    (r->cni ? put_cni(&w, r) : put_process(&w, r)) ||
 	    put_lan(&w, r) || put_ports(&w, r))
 		return -ENOSPC;
-	if (w.len + 2 < size) {
-		cmd = strlen(r->command);
-		if (cmd > size - w.len - 2)
-			cmd = size - w.len - 2;
-		put(&w, REC_COMMAND, r->command, cmd);
-	}
+	put_tail(&w, r->cni ? REC_NETNS : REC_COMMAND,
+		 r->cni ? r->netns : r->command);
 	return (int)w.len;
 }
 
@@ -165,6 +198,28 @@ static void get_str(char *dst, size_t size, const uint8_t *val, size_t len)
 		len = size - 1;
 	memcpy(dst, val, len);
 	dst[len] = '\0';
+}
+
+static int get_cni(struct record *r, int type, const uint8_t *val, size_t len)
+{
+	switch (type) {
+	case REC_CNI:
+		r->cni = 1;
+		break;
+	case REC_CONTAINER:
+		get_str(r->container, sizeof(r->container), val, len);
+		break;
+	case REC_IFNAME:
+		get_str(r->ifname, sizeof(r->ifname), val, len);
+		break;
+	case REC_VETH:
+		get_str(r->veth, sizeof(r->veth), val, len);
+		break;
+	case REC_NETNS:
+		get_str(r->netns, sizeof(r->netns), val, len);
+		break;
+	}
+	return 0;
 }
 
 /* One entry; unknown types are skipped so newer records still read. */
@@ -225,6 +280,8 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
 		break;
 	case REC_LAN:
 		return get_lan(r, val, len);
+	default:
+		return get_cni(r, type, val, len);
 	}
 	return 0;
 }
@@ -235,7 +292,8 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
  * @len:	its length
  * @r:		result
  *
- * Return: 0, or -EINVAL when the data is not a record (no name or pid).
+ * Return: 0, or -EINVAL when the data is not a record (no name, or
+ * neither a pid nor the mark of a CNI attachment with its host veth).
  */
 int record_decode(const uint8_t *buf, size_t len, struct record *r)
 {
@@ -250,7 +308,9 @@ int record_decode(const uint8_t *buf, size_t len, struct record *r)
 			return -EINVAL;
 		off += 2 + vlen;
 	}
-	if (off != len || !r->name[0] || r->pid <= 0)
+	if (off != len || !r->name[0])
+		return -EINVAL;
+	if (r->cni ? !r->veth[0] || r->pid : r->pid <= 0)
 		return -EINVAL;
 	return 0;
 }

@@ -16,6 +16,8 @@
 #define RECORD_MAX 256
 /* Ports kept in a record; more are flagged, not stored. */
 #define RECORD_PORTS 8
+/* Bytes of a CNI container ID kept (runtimes use 64 hex digits). */
+#define RECORD_CONTAINER 64
 
 /**
  * struct record - what `ps`, `exec` and address allocation need to know
@@ -35,6 +37,12 @@
  * @lan_mode:	its mode, MACVLAN_MODE_* or IPVLAN_MODE_*
  * @parent:	the host interface under eth0, "" when not on the LAN
  * @command:	the command line, shortened to fit
+ * @cni:	a CNI attachment, not a sandbox of nsrun's own: @name is
+ *		the network's name, @pid 0, and the fields below are set
+ * @container:	its CNI_CONTAINERID, the first RECORD_CONTAINER bytes
+ * @ifname:	its CNI_IFNAME, the interface in the container
+ * @veth:	host end of its veth: while it exists the attachment lives
+ * @netns:	its CNI_NETNS, shortened to fit
  */
 struct record {
 	char name[NAME_MAX_LEN + 1];
@@ -52,6 +60,11 @@ struct record {
 	uint32_t lan_mode;
 	char parent[16];
 	char command[RECORD_MAX];
+	int cni;
+	char container[RECORD_CONTAINER + 1];
+	char ifname[16];
+	char veth[16];
+	char netns[RECORD_MAX];
 };
 
 int record_encode(const struct record *r, uint8_t *buf, size_t size);

@@ -98,7 +98,8 @@ static int match_name(const struct record *r, void *data)
 {
 	struct lookup *l = data;
 
-	if (strcmp(r->name, l->name))
+	/* A CNI attachment's name is its network's, shared by many. */
+	if (r->cni || strcmp(r->name, l->name))
 		return 0;
 	*l->r = *r;
 	return 1;

@@ -15,6 +15,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -61,6 +62,8 @@ struct kept {
  * @size:	entries allocated
  * @live:	the caller's test of an owner
  * @data:	its pointer
+ * @owner:	NULL, or the owner whose elements nat_forget() wants (with
+ *		or without a timeout)
  */
 struct keep_walk {
 	const char *set;
@@ -68,6 +71,7 @@ struct keep_walk {
 	size_t n, size;
 	nat_live_cb live;
 	void *data;
+	const char *owner;
 };
 
 /* The owner named by an element's comment: "nsrun NAME (PID)...". */
@@ -84,6 +88,16 @@ static int owner(const struct nat_elem *e, char *name, int *pid)
 	       0 : -1;
 }
 
+/* Whether @e's comment is "OWNER" or starts with "OWNER:". */
+static int owned_by(const struct nat_elem *e, const char *owner)
+{
+	const char *text = (const char *)e->udata + 2;
+	size_t n = strlen(owner), len = ((const uint8_t *)e->udata)[1];
+
+	return len > n && !strncmp(text, owner, n) &&
+	       (text[n] == '\0' || text[n] == ':');
+}
+
 static int collect(const struct nat_elem *e, void *data)
 {
 	struct keep_walk *w = data;
@@ -91,9 +105,10 @@ static int collect(const struct nat_elem *e, void *data)
 	char name[64];
 	int pid;
 
-	if (!e->has_timeout || owner(e, name, &pid) ||
-	    e->key_len > sizeof(k->key) || e->data_len > sizeof(k->data) ||
-	    e->udata_len > sizeof(k->udata))
+	if (owner(e, name, &pid) || e->key_len > sizeof(k->key) ||
+	    e->data_len > sizeof(k->data) || e->udata_len > sizeof(k->udata))
+		return 0;
+	if (w->owner ? !owned_by(e, w->owner) : !e->has_timeout)
 		return 0;
 	grown = grow(w->e, &w->size, w->n, sizeof(*w->e));
 	if (!grown)
@@ -156,7 +171,8 @@ static int send_kept(struct nl_sock *s, const struct keep_walk *w,
 		nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
 		for (; i < w->n && b.len + 2 * KEEP_ELEM_MAX < b.size; i++) {
 			put_kept(&b, &w->e[i], 0, 0);
-			if (w->live(w->e[i].name, w->e[i].pid, w->data))
+			if (w->live && w->live(w->e[i].name, w->e[i].pid,
+					       w->data))
 				put_kept(&b, &w->e[i], 1, timeout_ms);
 			else
 				dead++;
@@ -165,6 +181,18 @@ static int send_kept(struct nl_sock *s, const struct keep_walk *w,
 		nl_send_batch(s, buf, b.err ? b.err : (ssize_t)b.len);
 	}
 	return dead;
+}
+
+static int read_sets(struct nl_sock *s, struct keep_walk *w)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < sizeof(kept_sets) / sizeof(kept_sets[0]); i++) {
+		w->set = kept_sets[i];
+		err = nat_list_elems(s, w->set, collect, w);
+	}
+	return err;
 }
 
 /**
@@ -186,17 +214,37 @@ int nat_keep(struct nl_sock *s, int (*read_owners)(void *data),
 	     nat_live_cb live, void *data, uint32_t timeout_ms)
 {
 	struct keep_walk w = { .live = live, .data = data };
-	size_t i;
-	int err = 0;
+	int err = read_sets(s, &w);
 
-	for (i = 0; !err && i < sizeof(kept_sets) / sizeof(kept_sets[0]); i++) {
-		w.set = kept_sets[i];
-		err = nat_list_elems(s, w.set, collect, &w);
-	}
 	if (!err)
 		err = read_owners(data);
 	if (!err)
 		err = send_kept(s, &w, timeout_ms);
+	free(w.e);
+	return err;
+}
+
+/**
+ * nat_forget() - delete every element of one owner from the shared table
+ * @s:		NETLINK_NETFILTER socket
+ * @name:	the owner's name, as in its comments
+ * @pid:	its record's pid (0 for a CNI attachment)
+ *
+ * For what has no process to delete its own: a CNI attachment's
+ * elements, which have no timeout.
+ *
+ * Return: how many were deleted (or tried), or -errno.
+ */
+int nat_forget(struct nl_sock *s, const char *name, pid_t pid)
+{
+	char owner[NFT_USERDATA_MAXLEN];
+	struct keep_walk w = { .owner = owner };
+	int err;
+
+	snprintf(owner, sizeof(owner), NAT_OWNER_FMT, name, (int)pid);
+	err = read_sets(s, &w);
+	if (!err)
+		err = send_kept(s, &w, 0);
 	free(w.e);
 	return err;
 }

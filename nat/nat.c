@@ -95,7 +95,8 @@ static int check(const struct nat_sandbox *sb)
 /**
  * nat_add_table() - table ip|netdev NAME { flags owner; }
  * @b:		batch; its family says which table
- * @sb:		the sandbox, whose record is the ip table's userdata
+ * @sb:		the sandbox, whose record is the ip table's userdata; with
+ *		@sb->no_owner the table has no flags
  * @name:	the table's name
  */
 void nat_add_table(struct nat_batch *b, const struct nat_sandbox *sb,
@@ -103,7 +104,7 @@ void nat_add_table(struct nat_batch *b, const struct nat_sandbox *sb,
 {
 	rule_msg_start(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
 	expr_put_str(b, NFTA_TABLE_NAME, name);
-	expr_put_u32(b, NFTA_TABLE_FLAGS, NFT_TABLE_F_OWNER);
+	expr_put_u32(b, NFTA_TABLE_FLAGS, sb->no_owner ? 0 : NFT_TABLE_F_OWNER);
 	if (sb->userdata_len && b->family == NFPROTO_IPV4)
 		expr_put(b, NFTA_TABLE_USERDATA, sb->userdata_len,
 			 sb->userdata);
@@ -216,7 +217,8 @@ int nat_create(struct nl_sock *s, const struct nat_sandbox *sb)
 
 /**
  * nat_delete() - delete a sandbox's tables through their owner socket
- * @s:		the socket that created them
+ * @s:		the socket that created them; any socket for tables made
+ *		with no_owner
  * @table:	the record's table
  * @guard:	the guard's table, NULL for --net none
  *

@@ -94,6 +94,9 @@ struct nat_port {
  * @net:	false for --net none: the table carries only the record
  * @mac:	the sandbox's MAC (ETH_ALEN bytes), the only source its port
  *		may send from
+ * @no_owner:	create the tables without NFT_TABLE_F_OWNER: they outlive
+ *		the socket and are deleted by nat_delete() from any socket
+ *		(a CNI attachment, whose plugin exits after ADD)
  */
 struct nat_sandbox {
 	const char *table;
@@ -110,6 +113,7 @@ struct nat_sandbox {
 	size_t userdata_len;
 	int net;
 	const uint8_t *mac;
+	int no_owner;
 };
 
 ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,
@@ -161,6 +165,7 @@ typedef int (*nat_live_cb)(const char *name, pid_t pid, void *data);
 
 int nat_keep(struct nl_sock *s, int (*read_owners)(void *data),
 	     nat_live_cb live, void *data, uint32_t timeout_ms);
+int nat_forget(struct nl_sock *s, const char *name, pid_t pid);
 int64_t nat_elem_expires(struct nl_sock *s, const char *set, const void *key,
 			 size_t key_len);
 

@@ -17,6 +17,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -106,7 +107,10 @@ static void put_elem(struct nat_batch *b, const struct elem *e, bool add,
 		if (e->data_len)
 			expr_put_value(b, NFTA_SET_ELEM_DATA, e->data,
 				       e->data_len);
-		expr_put(b, NFTA_SET_ELEM_TIMEOUT, sizeof(timeout), &timeout);
+		/* No timeout: a CNI attachment's, which its sweep removes. */
+		if (timeout_ms)
+			expr_put(b, NFTA_SET_ELEM_TIMEOUT, sizeof(timeout),
+				 &timeout);
 		/* comment "TEXT": libnftnl's NFTNL_UDATA_SET_ELEM_COMMENT */
 		udata[0] = 0;
 		udata[1] = e->comment.len + 1;
@@ -247,18 +251,40 @@ static int send_elems(struct nl_sock *s, const struct nat_sandbox *sb, int op,
 	return nl_send_batch(s, batch_buf, len);
 }
 
-/* Delete each element that is there, one at a time: what is not there
- * (never added, or expired) fails alone.
+/* Element number @i of @sb (0 is the address) and its set. */
+static const char *elem_at(const struct nat_sandbox *sb, long i,
+			   struct elem *e)
+{
+	size_t p;
+
+	if (i-- == 0) {
+		addr_elem(e, sb);
+		return NAT_SET_ADDRS;
+	}
+	for (p = 0; p < sb->nports; p++) {
+		if (i < sb->ports[p].count) {
+			port_elem(e, sb, &sb->ports[p], (unsigned int)i);
+			return class_set[port_class(&sb->ports[p])];
+		}
+		i -= sb->ports[p].count;
+	}
+	return NULL;
+}
+
+/* Delete each element that is there and has a timeout, one at a time:
+ * what is not there (never added, or expired) fails alone. One without
+ * a timeout is a CNI attachment's (or was added by hand): -EBUSY.
  */
 static int delete_each(struct nl_sock *s, const struct nat_sandbox *sb)
 {
-	long n = 1, i;
-	size_t p;
+	const char *set;
+	struct elem e;
+	long i;
 	int err;
 
-	for (p = 0; p < sb->nports; p++)
-		n += sb->ports[p].count;
-	for (i = 0; i < n; i++) {
+	for (i = 0; (set = elem_at(sb, i, &e)); i++) {
+		if (nat_elem_expires(s, set, e.key, e.key_len) == INT64_MAX)
+			return i ? -EBUSY : -EADDRINUSE;
 		err = send_elems(s, sb, NAT_ELEMS_DEL, 0, i);
 		if (err && err != -ENOENT)
 			return err;
@@ -270,13 +296,17 @@ static int delete_each(struct nl_sock *s, const struct nat_sandbox *sb)
  * nat_publish() - add a sandbox's address and ports to the shared table
  * @s:		NETLINK_NETFILTER socket
  * @sb:		the sandbox, whose host ports the caller holds bound
- * @timeout_ms:	how long they live unless renewed
+ * @timeout_ms:	how long they live unless renewed; 0 for ever (a CNI
+ *		attachment's, which have no process to renew them)
  *
  * An element already there for one of them belongs to a sandbox that
  * died within the last timeout (a live one would hold the host port, or
  * its guard table the address): it is deleted and the add done again.
+ * One without a timeout is never deleted here.
  *
- * Return: 0 or the kernel's -errno.
+ * Return: 0; -EBUSY when a port is held by an element without a timeout
+ * (a CNI attachment's), -EADDRINUSE when the address is; or the kernel's
+ * -errno.
  */
 int nat_publish(struct nl_sock *s, const struct nat_sandbox *sb,
 		uint32_t timeout_ms)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* link.c - rtnetlink links: the bridge, the veth pair, link state, ports.
+/* link.c - rtnetlink links: the bridge, link state, ports (the veth pair
+ * is in veth.c).
  *
  * Theory of operation: the host end of a sandbox's veth is created, enslaved
  * to the bridge and brought up by one RTM_NEWLINK, and its peer is born
@@ -22,41 +23,9 @@
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include <linux/veth.h>
 
+#include "link_msg.h"
 #include "netsetup.h"
-
-/* An interface name the kernel can store: 1 to IFNAMSIZ - 1 bytes. */
-static int name_ok(const char *name)
-{
-	size_t len = name ? strnlen(name, IFNAMSIZ) : 0;
-
-	return len > 0 && len < IFNAMSIZ;
-}
-
-/* Starts a link message: header and a zeroed struct ifinfomsg. */
-static struct nlmsghdr *link_msg(void *buf, uint16_t type, uint16_t flags,
-				 uint8_t family, int ifindex)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = family;
-	ifm->ifi_index = ifindex;
-	return nlh;
-}
-
-/* Asks for IFF_UP: ifi_change masks which bits of ifi_flags are applied. */
-static void want_up(struct nlmsghdr *nlh)
-{
-	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-
-	ifm->ifi_flags |= IFF_UP;
-	ifm->ifi_change |= IFF_UP;
-}
 
 /**
  * link_build_bridge() - build the request that creates a bridge, up
@@ -87,62 +56,6 @@ struct nlmsghdr *link_build_bridge(void *buf, const char *name,
 	mnl_attr_put(nlh, IFLA_ADDRESS, ETH_ALEN, mac);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-	mnl_attr_nest_end(nlh, info);
-	return nlh;
-}
-
-/* VETH_INFO_PEER: the peer's own struct ifinfomsg comes first, raw and
- * zeroed (so the peer stays down), then its attributes (drivers/net/veth.c).
- */
-static void put_peer(struct nlmsghdr *nlh, const char *peer, pid_t peer_pid,
-		     unsigned int mtu)
-{
-	struct nlattr *nest = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-
-	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
-	if (mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	if (peer_pid)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
-	mnl_attr_nest_end(nlh, nest);
-}
-
-/**
- * link_build_veth() - build the request that creates a veth pair
- * @buf:	buffer of at least NL_SEND_BUF bytes
- * @name:	host end, created up and enslaved to @master
- * @master:	bridge ifindex for the host end, 0 for none
- * @peer:	name of the other end, e.g. "eth0"
- * @peer_pid:	the other end is created, down, in this process's network
- *		namespace; 0 keeps it in the namespace of the socket
- * @mtu:	MTU of both ends (the bridge's), 0 for the kernel's default
- *
- * Return: the message, or NULL when a name is empty or too long or
- * @master or @peer_pid is negative.
- */
-struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
-				 const char *peer, pid_t peer_pid,
-				 unsigned int mtu)
-{
-	struct nlattr *info, *data;
-	struct nlmsghdr *nlh;
-
-	if (!name_ok(name) || !name_ok(peer) || master < 0 || peer_pid < 0)
-		return NULL;
-	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
-		       AF_UNSPEC, 0);
-	want_up(nlh);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	if (master)
-		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
-	if (mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	put_peer(nlh, peer, peer_pid, mtu);
-	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	return nlh;
 }
@@ -211,28 +124,6 @@ int link_add_bridge(struct nl_sock *s, const char *name, const uint8_t *mac)
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
 	return nl_request_built(s, link_build_bridge(buf, name, mac));
-}
-
-/**
- * link_add_veth() - create a veth pair with its peer in another namespace
- * @s:		rtnetlink socket, in the host namespace
- * @name:	host end, created up and enslaved to @master
- * @master:	bridge ifindex, 0 for none
- * @peer:	name of the other end inside @peer_pid's network namespace
- * @peer_pid:	process whose network namespace gets the peer (0: this one)
- * @mtu:	MTU of both ends, 0 for the kernel's default
- *
- * Return: 0, -EEXIST when either name is taken in its namespace, -ESRCH
- * when @peer_pid does not exist, -EINVAL for bad arguments, or another
- * -errno.
- */
-int link_add_veth(struct nl_sock *s, const char *name, int master,
-		  const char *peer, pid_t peer_pid, unsigned int mtu)
-{
-	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
-
-	return nl_request_built(s, link_build_veth(buf, name, master, peer,
-					     peer_pid, mtu));
 }
 
 /**
@@ -311,6 +202,12 @@ static int link_attr(const struct nlattr *attr, void *data)
 	if (mnl_attr_get_type(attr) == IFLA_MTU &&
 	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 		info->mtu = mnl_attr_get_u32(attr);
+	if (mnl_attr_get_type(attr) == IFLA_MASTER &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		info->master = (int)mnl_attr_get_u32(attr);
+	if (mnl_attr_get_type(attr) == IFLA_ADDRESS &&
+	    mnl_attr_get_payload_len(attr) == ETH_ALEN)
+		memcpy(info->mac, mnl_attr_get_payload(attr), ETH_ALEN);
 	if (mnl_attr_get_type(attr) == IFLA_LINKINFO &&
 	    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
 		mnl_attr_parse_nested(attr, linkinfo_attr, data);

@@ -17,13 +17,16 @@
 
 #include "../nl.h"
 
-/* --- link.c --- */
+/* --- link.c, veth.c --- */
 
 struct nlmsghdr *link_build_bridge(void *buf, const char *name,
 				   const uint8_t *mac);
 struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
 				 const char *peer, pid_t peer_pid,
 				 unsigned int mtu);
+struct nlmsghdr *link_build_veth_fd(void *buf, const char *name, int master,
+				    const char *peer, int ns_fd,
+				    unsigned int mtu);
 struct nlmsghdr *link_build_up(void *buf, int ifindex);
 struct nlmsghdr *link_build_up_mac(void *buf, int ifindex, const uint8_t *mac);
 struct nlmsghdr *link_build_port(void *buf, int ifindex);
@@ -31,6 +34,8 @@ struct nlmsghdr *link_build_port(void *buf, int ifindex);
 int link_add_bridge(struct nl_sock *s, const char *name, const uint8_t *mac);
 int link_add_veth(struct nl_sock *s, const char *name, int master,
 		  const char *peer, pid_t peer_pid, unsigned int mtu);
+int link_add_veth_fd(struct nl_sock *s, const char *name, int master,
+		     const char *peer, int ns_fd, unsigned int mtu);
 int link_set_up(struct nl_sock *s, int ifindex);
 int link_set_up_mac(struct nl_sock *s, int ifindex, const uint8_t *mac);
 int link_set_down(struct nl_sock *s, int ifindex);
@@ -42,13 +47,15 @@ int link_set_port(struct nl_sock *s, int ifindex);
  * @kind:	IFLA_INFO_KIND ("bridge", "veth", ...), "" when none
  * @up:		IFF_UP is set
  * @mtu:	IFLA_MTU
- * @mac:	IFLA_ADDRESS when it is an Ethernet address, else zeros
+ * @master:	IFLA_MASTER (the bridge of a port), 0 when none
+ * @mac:	IFLA_ADDRESS when it is an Ethernet address, else zeroes
  */
 struct link_info {
 	int ifindex;
 	unsigned int mtu;
 	char kind[16];
 	int up;
+	int master;
 	uint8_t mac[6];
 };
 

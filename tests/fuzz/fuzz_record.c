@@ -7,17 +7,19 @@
  * must survive anything.
  *
  * Invariants:
- * - a decoded record has a name, a pid > 0, at most RECORD_PORTS ports
- *   and NUL-terminated strings;
+ * - a decoded record has a name, a pid > 0 (or, a CNI attachment, pid 0
+ *   and a host veth), at most RECORD_PORTS ports and NUL-terminated
+ *   strings;
  * - encoding it succeeds, decodes to the same record, and encoding that
  *   gives the same bytes (the round trip is stable);
  * - any record (built from the input bytes) encodes into at most @size
  *   bytes of an exactly @size heap buffer, or fails with -ENOSPC, and
  *   always into RECORD_MAX; what is read back is the same name, pid,
  *   start, address and bridge, the LAN (kind, mode and parent) when it
- *   has a parent, a prefix of the ports (more_ports set if
- *   some were left out) and a prefix of the command, at least 40 bytes of
- *   it when the buffer is RECORD_MAX.
+ *   has a parent, a prefix of the ports (more_ports set if some were left
+ *   out) and a prefix of the command (of a CNI attachment: its container,
+ *   ifname and veth, and a prefix of its netns instead), at least 40 bytes
+ *   of it when the buffer is RECORD_MAX.
  */
 #include <errno.h>
 
@@ -32,9 +34,20 @@ static int same_port(const struct port_map *a, const struct port_map *b)
 	       a->count == b->count;
 }
 
+#define TERMINATED(f) (strnlen(f, sizeof(f)) < sizeof(f))
+
+/* What record_decode() accepts, and so what must survive a round trip. */
+static int valid(const struct record *r)
+{
+	return r->name[0] && (r->cni ? !r->pid && r->veth[0] : r->pid > 0);
+}
+
 static void check_decoded(const struct record *r)
 {
-	FUZZ_ASSERT(r->name[0] && r->pid > 0, "decoded without name or pid");
+	FUZZ_ASSERT(valid(r), "decoded without name, or pid, or veth");
+	FUZZ_ASSERT(TERMINATED(r->container) && TERMINATED(r->ifname) &&
+		    TERMINATED(r->veth) && TERMINATED(r->netns),
+		    "unterminated CNI string");
 	FUZZ_ASSERT(r->nports <= RECORD_PORTS, "%zu ports", r->nports);
 	FUZZ_ASSERT(strnlen(r->name, sizeof(r->name)) < sizeof(r->name) &&
 		    strnlen(r->bridge, sizeof(r->bridge)) < sizeof(r->bridge) &&
@@ -48,9 +61,19 @@ static void check_decoded(const struct record *r)
 static void check_copy(const struct record *a, const struct record *b,
 		       size_t size)
 {
-	size_t i, cmd = strlen(a->command);
+	const char *tail = a->cni ? a->netns : a->command;
+	const char *back = a->cni ? b->netns : b->command;
+	size_t i, cmd = strlen(tail);
 
 	check_decoded(b);
+	FUZZ_ASSERT(a->cni == b->cni, "CNI mark differs");
+	if (a->cni)
+		FUZZ_ASSERT(!strcmp(a->container, b->container) &&
+			    !strcmp(a->ifname, b->ifname) &&
+			    !strcmp(a->veth, b->veth), "CNI identity differs");
+	else
+		FUZZ_ASSERT(!b->container[0] && !b->ifname[0] && !b->veth[0] &&
+			    !b->netns[0], "a sandbox read back with CNI fields");
 	FUZZ_ASSERT(!strcmp(a->name, b->name) && a->pid == b->pid &&
 		    a->start == b->start && a->addr.s_addr == b->addr.s_addr &&
 		    !strcmp(a->bridge, b->bridge),
@@ -71,12 +94,11 @@ static void check_copy(const struct record *a, const struct record *b,
 			    "port %zu differs", i);
 	FUZZ_ASSERT(b->more_ports || (!a->more_ports && b->nports == a->nports),
 		    "ports lost without more_ports");
-	FUZZ_ASSERT(!strncmp(a->command, b->command, strlen(b->command)),
-		    "command \"%s\" read back as \"%s\"", a->command,
-		    b->command);
+	FUZZ_ASSERT(!strncmp(tail, back, strlen(back)),
+		    "command \"%s\" read back as \"%s\"", tail, back);
 	if (size >= RECORD_MAX)
-		FUZZ_ASSERT(strlen(b->command) >= (cmd < 40 ? cmd : 40),
-			    "command cut to %zu bytes", strlen(b->command));
+		FUZZ_ASSERT(strlen(back) >= (cmd < 40 ? cmd : 40),
+			    "command cut to %zu bytes", strlen(back));
 }
 
 static void roundtrip(const struct record *r1)
@@ -108,6 +130,14 @@ static void make_record(const uint8_t *data, size_t size, struct record *r)
 	r->command[sizeof(r->command) - 1] = '\0';
 	r->nports %= RECORD_PORTS + 1;
 	r->more_ports = !!r->more_ports;
+	r->cni = !!r->cni;
+	r->container[sizeof(r->container) - 1] = '\0';
+	r->ifname[sizeof(r->ifname) - 1] = '\0';
+	r->veth[sizeof(r->veth) - 1] = '\0';
+	r->netns[sizeof(r->netns) - 1] = '\0';
+	/* A CNI attachment has no pid: none is encoded. */
+	if (r->cni)
+		r->pid = 0;
 }
 
 static void check_encode(const struct record *r, size_t size)
@@ -123,7 +153,7 @@ static void check_encode(const struct record *r, size_t size)
 		    "encode into %zu bytes returned %d", size, n);
 	if (size >= RECORD_MAX)
 		FUZZ_ASSERT(n > 0, "a record does not fit RECORD_MAX: %d", n);
-	if (n > 0 && r->name[0] && r->pid > 0) {
+	if (n > 0 && valid(r)) {
 		FUZZ_ASSERT(!record_decode(buf, (size_t)n, &back),
 			    "encoded record (%d bytes) does not decode", n);
 		check_copy(r, &back, size);

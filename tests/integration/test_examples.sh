@@ -288,6 +288,44 @@ test_man_text() {
 		"" "${bad[*]}"
 }
 
+# examples/cni: each conflist is JSON for nsrun, and is run as a runtime
+# would (tests/cni/runtime.sh) with a published port; the TOML and HCL
+# files parse, and the Nomad job names the conflist's network.
+test_cni_examples() {
+	local f n=0 bin=$T/cni-bin ns out
+	mkdir -p "$bin" && ln -sf "$NSRUN" "$bin/nsrun"
+	for f in "$EX"/cni/*/*.conflist; do
+		n=$((n + 1))
+		check "cni/${f#"$EX"/cni/}: JSON, plugin type nsrun" \
+			jq -e '.plugins[0].type == "nsrun"' "$f" || continue
+		ns=nsrt-x-$NSRT_TAG-$n
+		ip netns add "$ns" && NSRT_NAMESPACES+=("$ns")
+		out=$(in_host env CNI_PATH="$bin" CNI_CACHE="$T/cache" \
+			timeout 30 "$NSRT_ROOT/tests/cni/runtime.sh" ADD "$f" \
+			"ex$n" "/run/netns/$ns" eth0 '{"portMappings": [
+			{"hostPort": 8090, "containerPort": 80}]}')
+		check_match "cni/${f#"$EX"/cni/}: ADD gives an address" \
+			'^10\.88\.0\.[0-9]+/16$' "$(jq -r '.ips[0].address' \
+			<<<"$out" 2>/dev/null)" || diag "$out"
+		in_host env CNI_PATH="$bin" CNI_CACHE="$T/cache" timeout 30 \
+			"$NSRT_ROOT/tests/cni/runtime.sh" DEL "$f" "ex$n" \
+			"/run/netns/$ns" eth0 >/dev/null
+		check "cni/${f#"$EX"/cni/}: DEL leaves no table" no_nsrun_table
+	done
+	for f in "$EX"/cni/*/*.toml "$EX"/cni/*/*.conf; do
+		check "cni/${f#"$EX"/cni/}: TOML" python3 -c \
+			'import sys, tomllib; tomllib.load(open(sys.argv[1], "rb"))' \
+			"$f"
+	done
+	for f in "$EX"/cni/*/*.hcl; do
+		check "cni/${f#"$EX"/cni/}: HCL" \
+			"$NSRT_ROOT/tests/tools/hclcheck.py" "$f"
+	done
+	check_match "the Nomad job's network is cni/ and the conflist's name" \
+		"mode += \"cni/$(jq -r .name "$EX/cni/nomad/nsrun.conflist")\"" \
+		"$(cat "$EX/cni/nomad/web.nomad.hcl")"
+}
+
 test_demo_fresh
 test_web
 test_two_sandboxes
@@ -298,3 +336,4 @@ test_init_syntax
 test_init_run
 test_options_documented
 test_man_text
+test_cni_examples

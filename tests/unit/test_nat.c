@@ -249,6 +249,34 @@ static void test_sample(void)
 	check_port_guard(&b);
 }
 
+/* A CNI attachment's tables: the same batch, no owner flag on either. */
+static void test_no_owner(void)
+{
+	struct nat_sandbox sb = sample();
+	ssize_t len;
+	struct batch b;
+	struct tbl t;
+	int i, tables = 0, unowned = 0;
+
+	sb.no_owner = 1;
+	len = nat_build_batch(buf, sizeof(buf), &sb, FIRST_SEQ);
+	CHECK(len > 0, "no_owner: batch builds");
+	if (len <= 0)
+		return;
+	b = split(buf, len);
+	CHECK(b.n == 28, "no_owner: the same 28 messages (%d)", b.n);
+	for (i = 0; i < b.n; i++) {
+		if (!is_nft(b.msg[i], NFT_MSG_NEWTABLE))
+			continue;
+		tables++;
+		t = msg_attrs(b.msg[i]);
+		unowned += t.tb[NFTA_TABLE_FLAGS] &&
+			   be32(t.tb[NFTA_TABLE_FLAGS]) == 0;
+	}
+	CHECK(tables == 2 && unowned == 2,
+	      "no_owner: both tables (ip, netdev) have flags 0");
+}
+
 static void test_net_none(void)
 {
 	struct nat_sandbox sb = sample();
@@ -342,6 +370,7 @@ static void test_worst_case(void)
 int main(void)
 {
 	test_sample();
+	test_no_owner();
 	test_net_none();
 	test_limits();
 	test_worst_case();

@@ -100,7 +100,7 @@ static void test_bad_names(void *buf)
  * mnl_attr_parse_nested() cannot reach because it would read the ifinfomsg
  * as attributes: walk them by hand.
  */
-static void check_peer(const struct nlattr *peer, pid_t pid)
+static void check_peer(const struct nlattr *peer, int ns_attr, uint32_t ns)
 {
 	const struct ifinfomsg zero = { 0 };
 	const struct ifinfomsg *ifm;
@@ -121,8 +121,9 @@ static void check_peer(const struct nlattr *peer, pid_t pid)
 	CHECK(a.count == 2 && a.bytes == len &&
 	      is_strz(a.tb[IFLA_IFNAME], "eth0"),
 	      "veth: peer has two attributes, IFLA_IFNAME \"eth0\"");
-	CHECK(is_u32(a.tb[IFLA_NET_NS_PID], (uint32_t)pid),
-	      "veth: peer IFLA_NET_NS_PID %d, u32 host order", (int)pid);
+	CHECK(is_u32(a.tb[ns_attr], ns),
+	      "veth: peer %s %u, u32 host order", ns_attr == IFLA_NET_NS_FD ?
+	      "IFLA_NET_NS_FD" : "IFLA_NET_NS_PID", ns);
 }
 
 static void test_veth(void *buf)
@@ -146,12 +147,49 @@ static void test_veth(void *buf)
 	CHECK(parse_nest(info.tb[IFLA_INFO_DATA], &data) == 0 &&
 	      data.count == 1 && data.tb[VETH_INFO_PEER],
 	      "veth: IFLA_INFO_DATA { VETH_INFO_PEER }");
-	check_peer(data.tb[VETH_INFO_PEER], 4242);
+	check_peer(data.tb[VETH_INFO_PEER], IFLA_NET_NS_PID, 4242);
 
 	nlh = link_build_veth(buf, "vh1", 0, "eth0", 4242, 0);
 	CHECK(nlh && parse_msg(nlh, sizeof(struct ifinfomsg), &top) == 0 &&
 	      !top.tb[IFLA_MASTER],
 	      "veth: master 0 sends no IFLA_MASTER");
+}
+
+/* The CNI plugin's veth: the peer's namespace is a file it opened. */
+static void test_veth_fd(void *buf)
+{
+	struct nlmsghdr *nlh = link_build_veth_fd(buf, "nsc0123456789ab", 7,
+						  "net1", 5, 1400);
+	struct attrs top, info, data;
+
+	CHECK(msg_ok(nlh, RTM_NEWLINK, CREATE),
+	      "veth fd: RTM_NEWLINK with REQUEST|CREATE|EXCL");
+	if (!nlh)
+		return;
+	CHECK(parse_msg(nlh, sizeof(struct ifinfomsg), &top) == 0 &&
+	      top.count == 4 && is_strz(top.tb[IFLA_IFNAME], "nsc0123456789ab") &&
+	      is_u32(top.tb[IFLA_MTU], 1400),
+	      "veth fd: host end IFLA_IFNAME, IFLA_MTU 1400");
+	CHECK(parse_nest(top.tb[IFLA_LINKINFO], &info) == 0 &&
+	      parse_nest(info.tb[IFLA_INFO_DATA], &data) == 0 &&
+	      data.tb[VETH_INFO_PEER], "veth fd: VETH_INFO_PEER nested");
+	if (!data.tb[VETH_INFO_PEER])
+		return;
+	{
+		const struct nlattr *peer = data.tb[VETH_INFO_PEER], *attr;
+		const struct ifinfomsg *ifm = mnl_attr_get_payload(peer);
+		size_t len = mnl_attr_get_payload_len(peer) - sizeof(*ifm);
+		struct attrs a = { .count = 0 };
+
+		mnl_attr_for_each_payload((const void *)(ifm + 1), len)
+			collect(attr, &a);
+		CHECK(a.count == 3 && is_strz(a.tb[IFLA_IFNAME], "net1") &&
+		      is_u32(a.tb[IFLA_NET_NS_FD], 5) &&
+		      !a.tb[IFLA_NET_NS_PID],
+		      "veth fd: peer \"net1\" with IFLA_NET_NS_FD 5, no pid");
+	}
+	CHECK(link_build_veth_fd(buf, "vh1", 3, "eth0", -1, 0) == NULL,
+	      "veth fd: negative fd refused");
 }
 
 static void test_up(void *buf)
@@ -419,6 +457,7 @@ int main(void)
 	test_bridge(buf);
 	test_bad_names(buf);
 	test_veth(buf);
+	test_veth_fd(buf);
 	test_up(buf);
 	test_port(buf);
 	test_addr(buf);

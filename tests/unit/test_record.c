@@ -138,8 +138,47 @@ static void test_command(void)
 	      "command joined: \"%s\"", r.command);
 }
 
+/* A CNI attachment: no pid, its identity kept, the netns path last. */
+static void test_cni(void)
+{
+	struct record r, back;
+	uint8_t buf[RECORD_MAX];
+	int len, i;
+
+	memset(&r, 0, sizeof(r));
+	r.cni = 1;
+	strcpy(r.name, "podman-net");
+	strcpy(r.bridge, "nsrun0");
+	r.addr.s_addr = htonl(0x0a580002);
+	r.start = 1700000000;
+	for (i = 0; i < RECORD_CONTAINER; i++)
+		r.container[i] = "0123456789abcdef"[i % 16];
+	strcpy(r.ifname, "eth0");
+	strcpy(r.veth, "nsc0123456789ab");
+	strcpy(r.netns, "/run/netns/cni-3a8f9e3c-5b1d-2c4e-9f0a-1b2c3d4e5f60");
+	for (i = 0; i < 4; i++)
+		r.ports[r.nports++] = (struct port_map){ IPPROTO_TCP,
+			{ 0 }, (uint16_t)(8080 + i), 80, 1 };
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(len > 0 && record_decode(buf, (size_t)len, &back) == 0,
+	      "cni: encodes and decodes (%d bytes)", len);
+	CHECK(back.cni && back.pid == 0 && !strcmp(back.container, r.container)
+	      && !strcmp(back.ifname, "eth0") &&
+	      !strcmp(back.veth, r.veth) && !strcmp(back.netns, r.netns),
+	      "cni: container, ifname, veth and netns read back");
+	CHECK(back.nports == 4 && back.ports[3].host_port == 8083 &&
+	      !back.more_ports && !strcmp(back.name, "podman-net") &&
+	      back.addr.s_addr == r.addr.s_addr,
+	      "cni: network name, address and 4 ports read back");
+	r.veth[0] = '\0';
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(len > 0 && record_decode(buf, (size_t)len, &back) == -EINVAL,
+	      "cni: a record without its host veth is refused");
+}
+
 int main(void)
 {
+	test_cni();
 	test_roundtrip();
 	test_limits();
 	test_lan();
