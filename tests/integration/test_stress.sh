@@ -38,7 +38,7 @@ leftover_procs() {
 	} | sort -u); do
 		[ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" = Z ] &&
 			continue
-		cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)
+		cmd=$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null)
 		case $cmd in
 		"sleep 30 " | "$NSRUN "*) echo "$p: $cmd" ;;
 		esac
@@ -360,6 +360,12 @@ EOF
 		0 "$wrong"
 	check_eq "round $round: upstream -> 198.18.0.1:9000..9099 each reach their own sandbox" \
 		0 "$wrong_up"
+	run_nsrun exec "c$round-7" sh -c 'ip -4 -o addr show eth0'
+	check_eq "round $round: nsrun exec into one of the 200 sees its address" \
+		"${addrs[7]}" "$(sandbox_addr "$OUT")"
+	run_nsrun -p 9042:80 -- true
+	check_eq "round $round: a launch publishing 9042 (held by c$round-84) exits 125" \
+		125 "$RC"
 
 	flock -u "$hold_fd"
 	exec {hold_fd}>&-

@@ -264,7 +264,7 @@ static void test_no_owner(void)
 	if (len <= 0)
 		return;
 	b = split(buf, len);
-	CHECK(b.n == 28, "no_owner: the same 28 messages (%d)", b.n);
+	CHECK(b.n == 13, "no_owner: the same 13 messages (%d)", b.n);
 	for (i = 0; i < b.n; i++) {
 		if (!is_nft(b.msg[i], NFT_MSG_NEWTABLE))
 			continue;
