@@ -200,9 +200,12 @@ static void get_str(char *dst, size_t size, const uint8_t *val, size_t len)
 	dst[len] = '\0';
 }
 
+/* What a LAN sandbox or a CNI attachment has besides the rest. */
 static int get_cni(struct record *r, int type, const uint8_t *val, size_t len)
 {
 	switch (type) {
+	case REC_LAN:
+		return get_lan(r, val, len);
 	case REC_CNI:
 		r->cni = 1;
 		break;
@@ -278,8 +281,6 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
 	case REC_PID_HOST:
 		r->pid_host = 1;
 		break;
-	case REC_LAN:
-		return get_lan(r, val, len);
 	default:
 		return get_cni(r, type, val, len);
 	}
