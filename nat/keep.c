@@ -34,6 +34,9 @@
  */
 #define KEEP_BATCH_SIZE (128 * 1024)
 
+/* Elements a failed batch is sent again in. */
+#define KEEP_RETRY_ELEMS 16
+
 /* Room for the largest element: key, data, comment and headers. */
 #define KEEP_ELEM_MAX 512
 
@@ -152,33 +155,57 @@ static void put_kept(struct nat_batch *b, const struct kept *k, int add,
 	expr_msg_end(b);
 }
 
-/* Send what @w holds in batches; a batch that fails (an element expired
- * since the dump, or was renewed by its owner) is left: the next round,
- * or the owner itself, sees to it.
+/* A batch makes elements [@from, @to) of @w: renewed, or deleted when
+ * their owner is gone. *@next is where it stopped: at @to, or earlier
+ * when the buffer is full. Adds the dead ones to *@dead.
+ */
+static int send_range(struct nl_sock *s, const struct keep_walk *w,
+		      size_t from, size_t to, size_t *next, uint32_t timeout_ms,
+		      int *dead)
+{
+	static uint32_t buf[KEEP_BATCH_SIZE / sizeof(uint32_t)];
+	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
+			       .seq = nl_next_seq(s), .family = NFPROTO_IPV4 };
+	const struct kept *k;
+	size_t i;
+
+	nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
+	for (i = from; i < to && b.len + 2 * KEEP_ELEM_MAX < b.size; i++) {
+		k = &w->e[i];
+		put_kept(&b, k, 0, 0);
+		if (w->live && w->live(k->name, k->pid, w->data))
+			put_kept(&b, k, 1, timeout_ms);
+		else
+			(*dead)++;
+	}
+	nat_batch_mark(&b, NFNL_MSG_BATCH_END);
+	*next = i;
+	return nl_send_batch(s, buf, b.err ? b.err : (ssize_t)b.len);
+}
+
+/* Send what @w holds in batches. One element that is gone since the dump
+ * (its sandbox ended) fails its whole batch: that batch is sent again in
+ * pieces of KEEP_RETRY_ELEMS, and a piece that fails again is left to the
+ * next round, or to its owners, which renew their own when the keeper
+ * falls behind.
  */
 static int send_kept(struct nl_sock *s, const struct keep_walk *w,
 		     uint32_t timeout_ms)
 {
-	static uint32_t buf[KEEP_BATCH_SIZE / sizeof(uint32_t)];
-	struct nat_batch b;
-	size_t i = 0;
-	int dead = 0;
+	size_t i = 0, next, j, end, stop;
+	int dead = 0, ignored = 0;
 
 	while (i < w->n) {
-		b = (struct nat_batch){ .buf = (char *)buf, .size = sizeof(buf),
-					.seq = nl_next_seq(s),
-					.family = NFPROTO_IPV4 };
-		nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
-		for (; i < w->n && b.len + 2 * KEEP_ELEM_MAX < b.size; i++) {
-			put_kept(&b, &w->e[i], 0, 0);
-			if (w->live && w->live(w->e[i].name, w->e[i].pid,
-					       w->data))
-				put_kept(&b, &w->e[i], 1, timeout_ms);
-			else
-				dead++;
+		if (!send_range(s, w, i, w->n, &next, timeout_ms, &dead)) {
+			i = next;
+			continue;
 		}
-		nat_batch_mark(&b, NFNL_MSG_BATCH_END);
-		nl_send_batch(s, buf, b.err ? b.err : (ssize_t)b.len);
+		for (j = i; j < next; j = stop) {
+			end = j + KEEP_RETRY_ELEMS < next ? j + KEEP_RETRY_ELEMS :
+							    next;
+			send_range(s, w, j, end, &stop, timeout_ms, &ignored);
+		}
+		i = next;
 	}
 	return dead;
 }

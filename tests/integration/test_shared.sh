@@ -109,6 +109,26 @@ test_sigkill_keeper() {
 	wait_exit "$by" 5
 }
 
+# Elements outlive their timeout while their sandboxes run: the keeper
+# renews its own and the other's.
+test_renewed() {
+	local a
+	start rn-a a || return
+	a=$SPAWNED
+	spawn_nsrun "$T/rn-b.out" --name rn-b -p $((PORT + 20)):80 -- \
+		"$T/srv.sh" b tcp:80
+	wait_until 10 tcp_answers "$UP_NS" 198.18.0.1 $((PORT + 20)) "^b " ||
+		fail "rn-b answers"
+	sleep $((TIMEOUT_S + 2))
+	check_match "past the timeout: the first still answers" \
+		"^a " "$(tcp_get "$UP_NS" 198.18.0.1 "$PORT")"
+	check_match "past the timeout: the second still answers" \
+		"^b " "$(tcp_get "$UP_NS" 198.18.0.1 $((PORT + 20)))"
+	kill -TERM "$a" "$SPAWNED"
+	wait_exit "$a" 5
+	wait_exit "$SPAWNED" 5
+}
+
 # A stopped nsrun renews nothing, so its elements expire; its tables stay.
 # Meanwhile no launch may take its address, and once it runs again its
 # port comes back.
@@ -232,6 +252,7 @@ test_cycles() {
 }
 
 write_server
+test_renewed
 test_sigkill_bound
 test_stopped
 test_table_deleted
