@@ -350,6 +350,24 @@ void launch_flush_conntrack(struct host *h, const struct options *o)
 	}
 }
 
+/**
+ * launch_keep() - if this nsrun is the keeper, keep the shared table and
+ *		   sweep the bridge
+ * @h:		host side of a running sandbox
+ *
+ * Right after the release, then every RENEW_MS. The stale-veth sweep
+ * dumps every link of the host under the kernel's rtnl lock: one sweep
+ * per tick by the keeper instead of one per launch keeps launches from
+ * queueing behind each other's dumps when a thousand sandboxes run.
+ */
+void launch_keep(struct host *h)
+{
+	if (!h->published)
+		return;
+	if (keeper_tick(&h->nft, ELEM_TIMEOUT_MS))
+		leftovers_sweep(&h->rt, h->br.ifindex, h->br.name);
+}
+
 /* Our address element's time left, or -errno: it says whether the keeper
  * (keeper.c) renews our elements, or whether we must.
  */
@@ -379,7 +397,7 @@ void launch_renew(void *data)
 
 	if (!h->published)
 		return;
-	keeper_tick(&h->nft, ELEM_TIMEOUT_MS);
+	launch_keep(h);
 	left = own_time_left(h);
 	if (left >= ELEM_TIMEOUT_MS / 2)
 		return;

@@ -79,6 +79,7 @@ void launch_check_kernel(void);
 void launch_setup(struct host *h, const struct options *o, pid_t child,
 		  int child_ready);
 void launch_flush_conntrack(struct host *h, const struct options *o);
+void launch_keep(struct host *h);
 void launch_renew(void *data);
 void launch_teardown(struct host *h);
 

@@ -131,7 +131,7 @@ static int run(const struct options *o)
 	if (host.net) {
 		launch_flush_conntrack(&host, o);
 		firewall_warn_drop(&host.nft, host.br.name, o->fw_compat);
-		leftovers_sweep(&host.rt, host.br.ifindex, host.br.name);
+		launch_keep(&host);
 	}
 	/* host.nft stays open until we exit: it keeps the tables alive;
 	 * the shared table's elements live as long as we renew them.
