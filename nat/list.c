@@ -177,21 +177,24 @@ static int on_chain(const struct nlmsghdr *nlh, void *data)
  *
  * A drop is final whatever the priority of our own rules, so such a chain
  * (iptables' FORWARD DROP, a firewall) silently breaks published ports
- * and outbound traffic. Tables named "nsrun-*" are skipped.
+ * and outbound traffic. Tables named "nsrun-*" are skipped. One dump
+ * per family: the kernel then leaves out the netdev chains, one per
+ * running sandbox (its port guard).
  *
  * Return: 1 when found, 0 when none, or the kernel's -errno.
  */
 int nat_find_forward_drop(struct nl_sock *s, struct nat_drop *drop)
 {
+	static const uint8_t families[] = { NFPROTO_IPV4, NFPROTO_INET };
 	struct drop_walk w = { drop, 0 };
 	uint32_t buf[16];
-	int err;
+	size_t i;
+	int err = 0;
 
-	err = nl_query(s, dump_request(buf, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC),
-		       on_chain, &w);
-	if (err)
-		return err;
-	return w.found;
+	for (i = 0; !err && !w.found && i < sizeof(families); i++)
+		err = nl_query(s, dump_request(buf, NFT_MSG_GETCHAIN,
+					       families[i]), on_chain, &w);
+	return err ? err : w.found;
 }
 
 /**

@@ -33,5 +33,17 @@ test_no_warning() {
 	check_eq "no FORWARD drop: nothing on stderr" "" "$ERR"
 }
 
+# The same from an inet table (firewalld, OpenWrt's fw4): nsrun reads
+# the ip and inet families' chains, not the netdev ones of the guards.
+test_inet_drop() {
+	in_host nft -f - <<<'table inet nsrt-fw4 { chain fwd4 { type filter hook forward priority 0; policy drop; }; }' ||
+		{ fail "add an inet forward chain with policy drop"; return; }
+	run_nsrun --name fw-inet -- echo ran
+	check_match "inet forward policy drop: a warning naming it" \
+		'inet nsrt-fw4 chain fwd4' "$ERR"
+	in_host nft delete table inet nsrt-fw4
+}
+
 test_no_warning
+test_inet_drop
 test_forward_drop
