@@ -16,6 +16,8 @@
 #include <linux/if_link.h>
 
 #include "cni_sweep.h"
+#include "grow.h"
+#include "netsetup/netsetup.h"
 #include "log.h"
 #include "netspec.h"
 #include "options.h"
@@ -232,18 +234,62 @@ static void open_nft(struct nl_sock *nft)
 		die_err(err, "opening nf_tables netlink");
 }
 
-/* CNI attachments whose container is gone are not listed: ps removes
- * them first, as every ADD does. Without root (no lock, no deletes) it
- * only lists.
+/**
+ * struct listing - the records of one dump, as ps prints them
+ * @r:		the records
+ * @n:		entries used
+ * @size:	entries allocated
  */
-static void sweep_cni(struct nl_sock *nft)
+struct listing {
+	struct record *r;
+	size_t n, size;
+};
+
+static int add_record(const struct record *r, void *data)
+{
+	struct listing *l = data;
+	struct record *grown = grow(l->r, &l->size, l->n, sizeof(*l->r));
+
+	if (!grown)
+		return -ENOMEM;
+	l->r = grown;
+	l->r[l->n++] = *r;
+	return 0;
+}
+
+/* Whether a CNI attachment of @l has lost its host veth. */
+static int cni_gone(struct nl_sock *rt, const struct listing *l)
+{
+	struct link_info li;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->r[i].cni && link_get(rt, l->r[i].veth, &li) == -ENODEV)
+			return 1;
+	return 0;
+}
+
+/* The running sandboxes and CNI attachments. Attachments whose container
+ * is gone are not listed: when there are any, ps removes them first, as
+ * every ADD does, under the launch lock. Without root (no lock, no
+ * deletes) it only lists. One dump when nothing is to be removed.
+ */
+static void read_listing(struct nl_sock *nft, struct listing *l)
 {
 	struct nl_sock rt;
+	int err = records_each(nft, add_record, l);
 
-	if (!proc_have_cap(CAP_NET_ADMIN) || nl_open(&rt, NETLINK_ROUTE))
-		return;
-	cni_attach_sweep(nft, &rt, NULL);
-	nl_close(&rt);
+	if (!err && proc_have_cap(CAP_NET_ADMIN) &&
+	    !nl_open(&rt, NETLINK_ROUTE)) {
+		if (cni_gone(&rt, l)) {
+			cni_attach_sweep(nft, &rt, NULL);
+			l->n = 0;
+			err = records_each(nft, add_record, l);
+		}
+		nl_close(&rt);
+	}
+	if (err)
+		die_nl(nft, err, "ps: reading the running sandboxes");
 }
 
 /**
@@ -255,26 +301,31 @@ static void sweep_cni(struct nl_sock *nft)
  */
 int cmd_ps(int argc, char **argv)
 {
+	struct listing l = { 0 };
 	struct nl_sock nft;
-	int json = 0, first = 1, err;
+	int json = 0, first = 1;
+	size_t i;
 
 	if (argc == 2 && !strcmp(argv[1], "--json"))
 		json = 1;
 	else if (argc != 1)
 		usage_error("ps: unexpected argument \"%s\"", argv[1]);
 	open_nft(&nft);
-	sweep_cni(&nft);
-	if (json) {
+	read_listing(&nft, &l);
+	if (json)
 		putchar('[');
-		err = records_each(&nft, print_json, &first);
-		printf("]\n");
-	} else {
+	else
 		printf("%-16s %-8s %-15s %-24s %-16s %-5s %s\n", "NAME", "PID",
 		       "ADDRESS", "PORTS", "NET", "AGE", "COMMAND");
-		err = records_each(&nft, print_text, NULL);
+	for (i = 0; i < l.n; i++) {
+		if (json)
+			print_json(&l.r[i], &first);
+		else
+			print_text(&l.r[i], NULL);
 	}
-	if (err)
-		die_nl(&nft, err, "ps: reading the running sandboxes");
+	if (json)
+		printf("]\n");
+	free(l.r);
 	nl_close(&nft);
 	return 0;
 }
