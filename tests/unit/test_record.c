@@ -157,8 +157,9 @@ static void test_cni(void)
 	strcpy(r.veth, "nsc0123456789ab");
 	strcpy(r.netns, "/run/netns/cni-3a8f9e3c-5b1d-2c4e-9f0a-1b2c3d4e5f60");
 	for (i = 0; i < 4; i++)
-		r.ports[r.nports++] = (struct port_map){ IPPROTO_TCP,
-			{ 0 }, (uint16_t)(8080 + i), 80, 1 };
+		r.ports[r.nports++] = (struct port_map){
+			.proto = IPPROTO_TCP, .host_port = (uint16_t)(8080 + i),
+			.port = 80, .count = 1 };
 	len = record_encode(&r, buf, sizeof(buf));
 	CHECK(len > 0 && record_decode(buf, (size_t)len, &back) == 0,
 	      "cni: encodes and decodes (%d bytes)", len);
