@@ -260,9 +260,12 @@ static struct elem elem(const struct nlmsghdr *m, int i)
 		t = nested(a);
 		e.key = value(t.tb[NFTA_SET_ELEM_KEY], &e.key_len);
 		e.data = value(t.tb[NFTA_SET_ELEM_DATA], &e.data_len);
-		if (t.tb[NFTA_SET_ELEM_TIMEOUT])
-			e.timeout = be64toh(*(const uint64_t *)
-				mnl_attr_get_payload(t.tb[NFTA_SET_ELEM_TIMEOUT]));
+		if (t.tb[NFTA_SET_ELEM_TIMEOUT]) {
+			/* netlink aligns attributes to 4 bytes only */
+			memcpy(&e.timeout, mnl_attr_get_payload(
+				t.tb[NFTA_SET_ELEM_TIMEOUT]), sizeof(e.timeout));
+			e.timeout = be64toh(e.timeout);
+		}
 		if (t.tb[NFTA_SET_ELEM_USERDATA])
 			e.comment = (const char *)mnl_attr_get_payload(
 				t.tb[NFTA_SET_ELEM_USERDATA]) + 2;
