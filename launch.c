@@ -16,6 +16,7 @@
 #include "firewall.h"
 #include "lan.h"
 #include "launch.h"
+#include "launch6.h"
 #include "leftovers.h"
 #include "log.h"
 #include "nat/ct.h"
@@ -59,7 +60,10 @@ static void setup_bridge(struct host *h, const struct options *o)
 	struct bridge_want want = { .name = o->bridge, .subnet = o->subnet,
 				    .prefix = o->prefix,
 				    .subnet_given = o->subnet_given,
-				    .localnet = o->nports > 0 };
+				    .localnet = o->nports > 0,
+				    .ipv6 = o->ipv6, .subnet6 = o->subnet6,
+				    .prefix6 = o->prefix6,
+				    .subnet6_given = o->subnet6_given };
 
 	bridge_setup(&h->rt, &want, &h->br);
 }
@@ -73,6 +77,8 @@ static void fill_record(struct record *r, const struct host *h,
 	memset(r, 0, sizeof(*r));
 	r->pid = child;
 	r->addr = h->conf.addr;
+	r->has6 = h->conf.has6;
+	r->addr6 = h->conf.addr6;
 	for (i = 0; i < o->nports && i < RECORD_PORTS; i++)
 		r->ports[r->nports++] = o->ports[i];
 	r->more_ports = o->nports > RECORD_PORTS;
@@ -91,22 +97,26 @@ static void fill_record(struct record *r, const struct host *h,
  */
 static void fill_sandbox(struct host *h, const struct options *o)
 {
-	size_t i;
+	size_t i, n = 0;
 
+	/* IPv4's elements: the mappings that cover IPv4 ([::]:P does not). */
 	for (i = 0; i < o->nports; i++) {
 		const struct port_map *pm = &o->ports[i];
 
-		h->nat_ports[i] = (struct nat_port){ pm->proto, pm->host_addr,
-						     pm->host_port, pm->port,
-						     pm->count };
+		if (!port_map_has_family(pm, AF_INET))
+			continue;
+		h->nat_ports[n++] = (struct nat_port){ pm->proto, pm->host_addr,
+						       pm->host_port, pm->port,
+						       pm->count };
 	}
 	h->sb = (struct nat_sandbox){ .name = o->name, .bridge = o->bridge,
 				      .port = h->port, .addr = h->conf.addr,
 				      .prefix = h->br.prefix,
 				      .ports = h->nat_ports,
-				      .nports = o->nports, .net = h->net,
+				      .nports = n, .net = h->net,
 				      .table = h->table, .guard = h->guard,
 				      .mac = h->conf.mac };
+	launch6_fill(h, o);
 }
 
 /* The record's and the guard's tables; -EADDRINUSE when a running
@@ -243,6 +253,7 @@ static void publish(struct host *h)
 		die_nl(&h->nft, err, "publishing %s's ports", h->sb.name);
 	h->published = 1;
 	step("published %s", inet_ntoa(h->conf.addr));
+	launch6_publish(h);
 }
 
 /* Under the lock: the address, the tables that hold it, its elements in
@@ -293,7 +304,7 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 		 * address not the host's is refused with nothing changed.
 		 */
 		hostports_reserve(&h->ports, &h->nft, o->ports, o->port_specs,
-				  o->nports);
+				  o->nports, o->ipv6);
 		crash_point("ports");
 		setup_bridge(h, o);
 		crash_point("bridge");
@@ -314,6 +325,8 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 	claim(h, o, child);
 	h->conf.gateway = h->br.gateway;
 	h->conf.prefix = h->br.prefix;
+	h->conf.gateway6 = h->br.gateway6;
+	h->conf.prefix6 = h->br.prefix6;
 }
 
 /**
@@ -372,6 +385,8 @@ void launch_renew(void *data)
 		if (!err)
 			err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
 	}
+	if (!err)
+		err = launch6_renew(h);
 	if (err && !warned++)
 		warn("renewing %s's ports: %s", h->sb.name, strerror(-err));
 }
@@ -398,6 +413,7 @@ void launch_teardown(struct host *h)
 	/* First, so no new connection is steered to a sandbox that ends. */
 	if (h->published)
 		nat_unpublish(&h->nft, &h->sb);
+	launch6_unpublish(h);
 	if (h->fw_compat)
 		firewall_compat_exit(&h->nft, h->br.name, h->table,
 				     h->net ? h->guard : NULL);
