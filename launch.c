@@ -95,7 +95,8 @@ static void fill_record(struct record *r, const struct host *h,
 /* What the sandbox's tables and elements are made from: kept in @h,
  * for renewing the elements and deleting them at the end.
  */
-static void fill_sandbox(struct host *h, const struct options *o)
+static void fill_sandbox(struct host *h, const struct options *o,
+			 pid_t child)
 {
 	size_t i, n = 0;
 
@@ -115,7 +116,7 @@ static void fill_sandbox(struct host *h, const struct options *o)
 				      .ports = h->nat_ports,
 				      .nports = n, .net = h->net,
 				      .table = h->table, .guard = h->guard,
-				      .mac = h->conf.mac };
+				      .mac = h->conf.mac, .pid = child };
 	launch6_fill(h, o);
 }
 
@@ -131,7 +132,7 @@ static int create_tables(struct host *h, const struct options *o,
 
 	snprintf(h->guard, sizeof(h->guard), TABLE_PREFIX "%s",
 		 inet_ntoa(h->conf.addr));
-	fill_sandbox(h, o);
+	fill_sandbox(h, o, child);
 	fill_record(&r, h, o, child);
 	len = record_encode(&r, udata, sizeof(udata));
 	if (len < 0)
@@ -352,7 +353,9 @@ void launch_flush_conntrack(struct host *h, const struct options *o)
 
 	for (i = 0; i < o->nports; i++) {
 		pm = &o->ports[i];
-		if (pm->proto != IPPROTO_UDP)
+		/* IPv4's conntrack: a [::]:P mapping has none of its own. */
+		if (pm->proto != IPPROTO_UDP ||
+		    !port_map_has_family(pm, AF_INET))
 			continue;
 		n = ct_flush_stale(&h->nft, pm->proto, &pm->host_addr,
 				   pm->host_port, pm->count, h->conf.addr);
@@ -375,7 +378,7 @@ void launch_renew(void *data)
 	struct host *h = data;
 	struct nat_bridge nb = { h->br.name, h->br.net, h->br.prefix };
 	static int warned;
-	int err;
+	int err, err6;
 
 	if (!h->published)
 		return;
@@ -385,8 +388,10 @@ void launch_renew(void *data)
 		if (!err)
 			err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
 	}
+	/* Each family on its own: one failing does not stop the other. */
+	err6 = launch6_renew(h);
 	if (!err)
-		err = launch6_renew(h);
+		err = err6;
 	if (err && !warned++)
 		warn("renewing %s's ports: %s", h->sb.name, strerror(-err));
 }

@@ -198,6 +198,32 @@ static void get_str(char *dst, size_t size, const uint8_t *val, size_t len)
 	dst[len] = '\0';
 }
 
+/* The entries of the published ports and of the IPv6 address. */
+static int get_dual(struct record *r, int type, const uint8_t *val,
+		    size_t len)
+{
+	switch (type) {
+	case REC_PORT:
+	case REC_PORT6:
+		if (len != (type == REC_PORT ? PORT_LEN : PORT6_LEN) ||
+		    r->nports == RECORD_PORTS)
+			return -EINVAL;
+		port_unpack(val, len, &r->ports[r->nports++]);
+		break;
+	case REC_PORT4:
+		if (r->nports && r->ports[r->nports - 1].family == AF_UNSPEC)
+			r->ports[r->nports - 1].family = AF_INET;
+		break;
+	case REC_ADDR6:
+		if (len != 16)
+			return -EINVAL;
+		memcpy(&r->addr6, val, 16);
+		r->has6 = 1;
+		break;
+	}
+	return 0;
+}
+
 /* One entry; unknown types are skipped so newer records still read. */
 static int get(struct record *r, int type, const uint8_t *val, size_t len)
 {
@@ -230,21 +256,9 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
 		break;
 	case REC_PORT:
 	case REC_PORT6:
-		if (len != (type == REC_PORT ? PORT_LEN : PORT6_LEN) ||
-		    r->nports == RECORD_PORTS)
-			return -EINVAL;
-		port_unpack(val, len, &r->ports[r->nports++]);
-		break;
 	case REC_PORT4:
-		if (r->nports && r->ports[r->nports - 1].family == AF_UNSPEC)
-			r->ports[r->nports - 1].family = AF_INET;
-		break;
 	case REC_ADDR6:
-		if (len != 16)
-			return -EINVAL;
-		memcpy(&r->addr6, val, 16);
-		r->has6 = 1;
-		break;
+		return get_dual(r, type, val, len);
 	case REC_MORE_PORTS:
 		r->more_ports = 1;
 		break;

@@ -35,6 +35,12 @@
 #define NAT_CHAIN_POST	"postrouting"
 #define NAT_CHAIN_FWD	"forward"
 
+/* How every comment of a sandbox's elements starts: its name and its
+ * record's pid, which tell a running sandbox's elements from those a
+ * dead one of the same name left.
+ */
+#define NAT_OWNER_FMT	"nsrun %s (%d)"
+
 /**
  * struct nat_bridge - a bridge as its rules in the shared table see it
  * @name:	bridge name
@@ -95,6 +101,7 @@ struct nat_port6 {
  * @guard:	the guard's netdev table, unique per address
  *		("nsrun-10.88.0.2")
  * @name:	sandbox name, used in comments
+ * @pid:	its record's pid: with @name, the owner of its elements
  * @bridge:	host bridge name
  * @port:	host end of the sandbox's veth, its port on the bridge
  * @addr:	sandbox address
@@ -117,6 +124,7 @@ struct nat_sandbox {
 	const char *table;
 	const char *guard;
 	const char *name;
+	pid_t pid;
 	const char *bridge;
 	const char *port;
 	struct in_addr addr;

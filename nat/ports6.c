@@ -62,8 +62,8 @@ static void port6_elem(struct elem6 *e, const struct nat_sandbox *sb,
 	memcpy(e->data + 16, &port, sizeof(port));
 	e->data_len = 20;
 	inet_ntop(AF_INET6, &sb->addr6, addr, sizeof(addr));
-	rule_say(&e->comment, "nsrun %s: %s %s%u -> [%s]:%u", sb->name,
-		 p->proto == IPPROTO_TCP ? "tcp" : "udp", host,
+	rule_say(&e->comment, NAT_OWNER_FMT ": %s %s%u -> [%s]:%u", sb->name,
+		 (int)sb->pid, p->proto == IPPROTO_TCP ? "tcp" : "udp", host,
 		 p->host_port + i, addr, p->port + i);
 }
 

@@ -13,7 +13,8 @@
  *		map ports-any { type inet_proto . inet_service :
  *				ipv6_addr . inet_service; flags timeout
  *			elements = { tcp . 8080 timeout 6s
- *				comment "nsrun web: tcp 8080 -> [fd6e:7372:756e::2]:80"
+ *				comment "nsrun web (42): tcp 8080 ->
+ *					 [fd6e:7372:756e::2]:80"
  *				: fd6e:7372:756e::2 . 80 } }
  *		map ports-addr { type ipv6_addr . inet_proto . inet_service :
  *				 ipv6_addr . inet_service; flags timeout }

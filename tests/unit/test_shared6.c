@@ -38,7 +38,7 @@ static struct nat_sandbox sample(void)
 {
 	struct nat_sandbox sb = {
 		.table = "nsrun-web", .guard = "nsrun-10.88.0.2",
-		.name = "web", .bridge = "nsrun0", .port = "nsrv4242",
+		.name = "web", .pid = 42, .bridge = "nsrun0", .port = "nsrv4242",
 		.prefix = 16, .net = 1, .mac = mac, .has_ipv6 = 1,
 		.ports6 = ports6, .nports6 = 2,
 	};
@@ -238,7 +238,7 @@ static void test_elems6(void)
 	CHECK(kl == 8 && !memcmp(k, any_key, 8) && dl == 20 &&
 	      !memcmp(d, data, 20), "ports-any: tcp . 8080 : "
 	      "fd6e:7372:756e::2 . 80");
-	CHECK(text && !strcmp(text, "nsrun web: tcp 8080 -> "
+	CHECK(text && !strcmp(text, "nsrun web (42): tcp 8080 -> "
 			      "[fd6e:7372:756e::2]:80"), "comment: %s", text);
 	memcpy(key, &ports6[1].host_addr6, 16);
 	key[16] = IPPROTO_UDP;
@@ -247,7 +247,7 @@ static void test_elems6(void)
 	elem_at(find(&b, NFT_MSG_NEWSETELEM, NFTA_SET_ELEM_LIST_SET,
 		     "ports-addr"), 1, &k, &kl, &d, &dl, &text);
 	CHECK(kl == 24 && !memcmp(k, key, 24) && text &&
-	      !strcmp(text, "nsrun web: udp [2001:db8::1]:5354 -> "
+	      !strcmp(text, "nsrun web (42): udp [2001:db8::1]:5354 -> "
 		      "[fd6e:7372:756e::2]:54"),
 	      "ports-addr, range expanded: 2001:db8::1 . udp . 5354 (%s)",
 	      text);
