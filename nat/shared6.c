@@ -246,14 +246,20 @@ static void add_inbound6_rule(struct nat_batch *b,
 	rule_end(b, exprs, &t);
 }
 
+static void marker6_key(const struct nat_bridge6 *br, uint8_t *key)
+{
+	memset(key, 0, IFNAMSIZ + IP6_LEN);
+	strncpy((char *)key, br->name, IFNAMSIZ - 1);
+	memcpy(key + IFNAMSIZ, &br->net6, IP6_LEN);
+}
+
 /* The bridge's marker in @bridges, NLM_F_EXCL (see shared.c). */
 static void add_marker6(struct nat_batch *b, const struct nat_bridge6 *br)
 {
-	uint8_t key[IFNAMSIZ + IP6_LEN] = { 0 };
+	uint8_t key[IFNAMSIZ + IP6_LEN];
 	struct nlattr *list, *elem;
 
-	strncpy((char *)key, br->name, IFNAMSIZ - 1);
-	memcpy(key + IFNAMSIZ, &br->net6, IP6_LEN);
+	marker6_key(br, key);
 	rule_msg_start(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_EXCL);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_TABLE, NAT6_SHARED_TABLE);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, NAT6_SET_BRIDGES);
@@ -302,6 +308,30 @@ ssize_t nat6_bridge_build(void *buf, size_t size,
 	return finish6(&b);
 }
 
+/* Whether @br's marker is in @bridges: a query, not a batch, so a launch
+ * on a bridge whose rules exist commits nothing here (each commit waits
+ * its turn behind the others' of the namespace).
+ */
+static bool marker6_exists(struct nl_sock *s, const struct nat_bridge6 *br)
+{
+	uint32_t buf[(256 + IFNAMSIZ + IP6_LEN) / sizeof(uint32_t)];
+	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
+			       .family = NFPROTO_IPV6 };
+	uint8_t key[IFNAMSIZ + IP6_LEN];
+	struct nlattr *list, *elem;
+
+	marker6_key(br, key);
+	rule_msg_start(&b, NFT_MSG_GETSETELEM, 0);
+	expr_put_str(&b, NFTA_SET_ELEM_LIST_TABLE, NAT6_SHARED_TABLE);
+	expr_put_str(&b, NFTA_SET_ELEM_LIST_SET, NAT6_SET_BRIDGES);
+	list = expr_nest(&b, NFTA_SET_ELEM_LIST_ELEMENTS);
+	elem = expr_nest(&b, NFTA_LIST_ELEM);
+	expr_put_value(&b, NFTA_SET_ELEM_KEY, key, sizeof(key));
+	expr_nest_end(&b, elem);
+	expr_nest_end(&b, list);
+	return !b.err && nl_query(s, b.nlh, NULL, NULL) == 0;
+}
+
 static bool table6_exists(struct nl_sock *s)
 {
 	uint32_t buf[(64 + NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
@@ -320,7 +350,8 @@ static bool table6_exists(struct nl_sock *s)
  * @br:		the bridge a sandbox with IPv6 is about to use
  *
  * As nat_shared_ensure(): two batches at most, under the launch lock;
- * EEXIST from a racing creator is success.
+ * EEXIST from a racing creator is success. When the table and the
+ * bridge's marker exist (every launch but the first), only queries.
  *
  * Return: 0 or the kernel's -errno.
  */
@@ -335,6 +366,8 @@ int nat6_shared_ensure(struct nl_sock *s, const struct nat_bridge6 *br)
 		err = nl_send_batch(s, buf, len);
 		if (err && err != -EEXIST)
 			return err;
+	} else if (marker6_exists(s, br)) {
+		return 0;
 	}
 	len = nat6_bridge_build(buf, sizeof(buf), br, nl_next_seq(s));
 	err = nl_send_batch(s, buf, len);
