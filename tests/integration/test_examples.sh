@@ -66,6 +66,8 @@ test_demo_fresh() {
 		'Hello from a sandbox' "$OUT"
 	check "demo.sh: removes the bridge nsrun0 it made" \
 		eval '! has_link nsrun0'
+	check "demo.sh: removes the shared table ip nsrun it made" \
+		eval '! in_host nft list table ip nsrun >/dev/null 2>&1'
 	check_eq "demo.sh: restores net.ipv4.ip_forward" "$fwd" \
 		"$(sysctl_in_host net.ipv4.ip_forward)"
 	check_nothing_left "demo.sh"
