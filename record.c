@@ -185,7 +185,7 @@ int record_encode(const struct record *r, uint8_t *buf, size_t size)
 	    put(&w, REC_ADDR, &r->addr, 4) ||
 	    put(&w, REC_BRIDGE, r->bridge, strlen(r->bridge)) ||
 	    (r->cni ? put_cni(&w, r) : put_process(&w, r)) ||
-	    put_lan(&w, r) || put_ports(&w, r))
+	    (!r->cni && put_lan(&w, r)) || put_ports(&w, r))
 		return -ENOSPC;
 	put_tail(&w, r->cni ? REC_NETNS : REC_COMMAND,
 		 r->cni ? r->netns : r->command);
