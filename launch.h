@@ -43,10 +43,12 @@
  *		off the exit path (see leftovers_detach()); -1 when none
  */
 /* How long a sandbox's elements in the shared table live unless renewed,
- * and how often the running nsrun renews them: after a SIGKILL its ports
- * stop forwarding within ELEM_TIMEOUT_MS; two renewals may be missed.
+ * and how often nsrun ticks: the keeper renews everyone's and deletes a
+ * dead sandbox's at each tick; with no keeper left (the last sandbox was
+ * SIGKILLed) they stop forwarding within ELEM_TIMEOUT_MS. An nsrun renews
+ * its own once half of it is gone: the keeper may miss a few ticks.
  */
-#define ELEM_TIMEOUT_MS	6000
+#define ELEM_TIMEOUT_MS	15000
 #define RENEW_MS	2000
 
 /* Addresses tried before giving up, when hints say free and a guard

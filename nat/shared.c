@@ -13,16 +13,16 @@
  *		set bridges { type ifname . ipv4_addr
  *			elements = { "nsrun0" . 10.88.0.0 } }
  *		set addrs { type ipv4_addr; flags timeout
- *			elements = { 10.88.0.2 timeout 6s comment "nsrun web",
- *				     10.88.0.3 timeout 6s comment "nsrun dns" } }
+ *			elements = { 10.88.0.2 timeout 15s comment "nsrun web",
+ *				     10.88.0.3 timeout 15s comment "nsrun dns" } }
  *		map ports-any { type inet_proto . inet_service :
  *				ipv4_addr . inet_service; flags timeout
- *			elements = { tcp . 8080 timeout 6s
+ *			elements = { tcp . 8080 timeout 15s
  *				comment "nsrun web: tcp 8080 -> 10.88.0.2:80"
  *				: 10.88.0.2 . 80 } }
  *		map ports-addr { type ipv4_addr . inet_proto . inet_service :
  *				 ipv4_addr . inet_service; flags timeout
- *			elements = { 127.0.0.1 . udp . 5353 timeout 6s ...
+ *			elements = { 127.0.0.1 . udp . 5353 timeout 15s ...
  *				: 10.88.0.3 . 53 } }
  *		chain prerouting { type nat hook prerouting priority dstnat;
  *			dnat ip to meta l4proto . th dport map @ports-any

@@ -12,7 +12,7 @@
 init
 
 PORT=18100
-TIMEOUT_S=6	# ELEM_TIMEOUT_MS in launch.h
+TIMEOUT_S=15	# ELEM_TIMEOUT_MS in launch.h
 
 # elements SET: the elements of a set or map of table ip nsrun, on one
 # line; empty when it has none.
