@@ -267,16 +267,24 @@ static void add_inbound_rule(struct nat_batch *b,
 	rule_end(b, exprs, &t);
 }
 
+/* The key of the bridge's marker in @bridges: its name . its subnet. */
+static void marker_key(const struct nat_bridge *br,
+		       uint8_t key[IFNAMSIZ + REG32_SIZE])
+{
+	memset(key, 0, IFNAMSIZ + REG32_SIZE);
+	strncpy((char *)key, br->name, IFNAMSIZ - 1);
+	memcpy(key + IFNAMSIZ, &br->subnet, sizeof(br->subnet));
+}
+
 /* The bridge's marker in @bridges: NLM_F_EXCL, so a bridge whose rules
  * are in place fails the batch with EEXIST before anything is added.
  */
 static void add_marker(struct nat_batch *b, const struct nat_bridge *br)
 {
-	uint8_t key[IFNAMSIZ + REG32_SIZE] = { 0 };
+	uint8_t key[IFNAMSIZ + REG32_SIZE];
 	struct nlattr *list, *elem;
 
-	strncpy((char *)key, br->name, IFNAMSIZ - 1);
-	memcpy(key + IFNAMSIZ, &br->subnet, sizeof(br->subnet));
+	marker_key(br, key);
 	rule_msg_start(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_EXCL);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, NAT_SET_BRIDGES);
@@ -340,15 +348,22 @@ ssize_t nat_bridge_build(void *buf, size_t size, const struct nat_bridge *br,
  * Two batches at most, each all or nothing; what exists already is left
  * as it is. Callers hold the launch lock, so two launches never build
  * the table at once; a racing creator elsewhere would only make a batch
- * fail with EEXIST, which is success here.
+ * fail with EEXIST, which is success here. The bridge's marker is looked
+ * up first: a batch the kernel refuses is rolled back, and the rollback
+ * waits for an RCU grace period (10-15 ms measured), on every launch.
  *
  * Return: 0 or the kernel's -errno.
  */
 int nat_shared_ensure(struct nl_sock *s, const struct nat_bridge *br)
 {
 	static uint32_t buf[8192 / sizeof(uint32_t)];
+	uint8_t key[IFNAMSIZ + REG32_SIZE];
 	ssize_t len;
 	int err;
+
+	marker_key(br, key);
+	if (nat_elem_expires(s, NAT_SET_BRIDGES, key, sizeof(key)) >= 0)
+		return 0;
 
 	if (!nat_table_exists(s, NAT_SHARED_TABLE)) {
 		len = nat_shared_build(buf, sizeof(buf), nl_next_seq(s));
