@@ -220,19 +220,14 @@ int parse_host_cidr(const char *s, struct in_addr *addr, int *prefix,
 	char buf[INET_ADDRSTRLEN + 4];
 	struct in_addr net;
 	unsigned long len;
-	char *slash;
+	const char *n;
 
 	*why = "expected A.B.C.D/N, the address and its prefix length";
-	if (strlen(s) >= sizeof(buf))
+	if (parse_split_prefix(s, buf, sizeof(buf), &n))
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
 	if (parse_ipv4(buf, addr, why))
 		return -EINVAL;
-	if (parse_uint(slash + 1, 32, &len) || len < 8 || len > 30) {
+	if (parse_uint(n, 32, &len) || len < 8 || len > 30) {
 		*why = "prefix length must be 8 to 30";
 		return -EINVAL;
 	}

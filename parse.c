@@ -158,6 +158,30 @@ uint32_t subnet_mask(int prefix)
 }
 
 /**
+ * parse_split_prefix() - split "ADDR/N" into ADDR (in @buf) and N
+ * @s:		text
+ * @buf:	receives ADDR, NUL-terminated
+ * @size:	bytes in @buf
+ * @n:		set to the text after the slash
+ *
+ * Return: 0, or -EINVAL when @s is too long or has no slash.
+ */
+int parse_split_prefix(const char *s, char *buf, size_t size, const char **n)
+{
+	char *slash;
+
+	if (strlen(s) >= size)
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	*n = slash + 1;
+	return 0;
+}
+
+/**
  * parse_cidr() - "A.B.C.D/N" with no host bits set, N from 8 to 30
  * @s:		text
  * @net:	network address
@@ -172,20 +196,15 @@ int parse_cidr(const char *s, struct in_addr *net, int *prefix,
 	       const char **why)
 {
 	char buf[INET_ADDRSTRLEN + 4];
-	char *slash;
+	const char *n;
 	unsigned long len;
 
 	*why = "expected A.B.C.D/N";
-	if (strlen(s) >= sizeof(buf))
+	if (parse_split_prefix(s, buf, sizeof(buf), &n))
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
 	if (parse_ipv4(buf, net, why))
 		return -EINVAL;
-	if (parse_uint(slash + 1, 32, &len) || len < 8 || len > 30) {
+	if (parse_uint(n, 32, &len) || len < 8 || len > 30) {
 		*why = "prefix length must be 8 to 30";
 		return -EINVAL;
 	}

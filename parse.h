@@ -9,6 +9,7 @@
 #ifndef NSRUN_PARSE_H
 #define NSRUN_PARSE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -43,6 +44,7 @@ struct port_map {
 
 int parse_publish(const char *spec, struct port_map *pm, const char **why);
 int parse_ipv4(const char *s, struct in_addr *addr, const char **why);
+int parse_split_prefix(const char *s, char *buf, size_t size, const char **n);
 int parse_cidr(const char *s, struct in_addr *net, int *prefix,
 	       const char **why);
 int parse_name(const char *s, const char **why);

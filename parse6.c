@@ -138,20 +138,15 @@ int parse_cidr6(const char *s, struct in6_addr *net, int *prefix,
 		const char **why)
 {
 	char buf[INET6_ADDRSTRLEN + 4];
-	char *slash;
+	const char *n;
 	unsigned long len;
 
 	*why = "expected IPV6ADDR/N";
-	if (strlen(s) >= sizeof(buf))
+	if (parse_split_prefix(s, buf, sizeof(buf), &n))
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
 	if (parse_ipv6(buf, net, why))
 		return -EINVAL;
-	if (parse_uint(slash + 1, 128, &len) || len < PREFIX6_MIN ||
+	if (parse_uint(n, 128, &len) || len < PREFIX6_MIN ||
 	    len > PREFIX6_MAX) {
 		*why = "prefix length must be 64 to 120";
 		return -EINVAL;
