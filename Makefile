@@ -34,7 +34,7 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 # Pure code (no I/O): unit-tested and fuzzed on its own.
 PARSE_SRCS := parse.c parse6.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/keep.c nat/guard.c \
-	      nat/rule.c nat/expr.c
+	      nat/rule.c nat/expr.c nat/guard6.c nat/shared6.c nat/ports6.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/veth.c netsetup/addr.c \
 	      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
@@ -47,22 +47,23 @@ APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
 # macvlan and ipvlan links, the --net parser and the LAN guard, for
 # --net macvlan:PARENT and ipvlan:PARENT.
 MACVLAN_SRCS := netsetup/macvlan.c netspec.c nat/languard.c
+# Dual stack (issue 14), on request (--ipv6): the IPv6 options, the
+# bridge's prefix, eth0's address and route, and the [::1] relay run by
+# the poll loop that waits for the command (NAT66 and the guard's IPv6
+# part are in NAT_SRCS).
+V6_SRCS    := netsetup/addr6.c relay.c relay_conn.c waitloop.c opts6.c \
+	      bridge6.c launch6.c
 SRCS       := $(APP_SRCS) $(PARSE_SRCS) $(JSON_SRCS) $(LIB_SRCS) \
-	      $(MACVLAN_SRCS)
-# Dual-stack building blocks (issue 14): the IPv6 address and route of
-# eth0, the [::1] relay and the poll loop that runs it; tested (unit
-# tests, build/tools/ for the integration tests), not linked into nsrun
-# yet.
-V6_SRCS    := netsetup/addr6.c relay.c relay_conn.c waitloop.c
+	      $(MACVLAN_SRCS) $(V6_SRCS)
 
 B := build
 OBJS      := $(SRCS:%.c=$(B)/glibc/%.o)
 MUSL_OBJS := $(SRCS:%.c=$(B)/musl/%.o)
-MUSL_CHECK_OBJS := $(MUSL_OBJS) $(V6_SRCS:%.c=$(B)/musl/%.o)
+MUSL_CHECK_OBJS := $(MUSL_OBJS)
 
 # Unit tests: tests/unit/test_NAME.c linked with UNIT_SRCS_NAME.
-UNIT_TARGETS := parse parse6 record etc netsetup nat shared fwcompat ct \
-		json json_cni json_write macvlan languard addr6 waitloop
+UNIT_TARGETS := parse parse6 record etc netsetup nat shared shared6 fwcompat \
+		ct json json_cni json_write macvlan languard addr6 waitloop
 UNIT_SRCS_parse    := parse.c parse6.c
 UNIT_SRCS_parse6   := parse.c parse6.c
 UNIT_SRCS_record   := record.c parse.c
@@ -71,6 +72,7 @@ UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/veth.c netsetup/addr.c \
 		      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_shared   := nl.c $(NAT_SRCS) nat/list.c
+UNIT_SRCS_shared6  := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_fwcompat := nl.c nat/fwcompat.c nat/fwparse.c nat/expr.c
 UNIT_SRCS_ct       := nl.c nat/ct.c
 UNIT_SRCS_json     := $(JSON_SRCS)

@@ -132,6 +132,8 @@ void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
 	br->ifindex = bridge_index(rt, want->name, &br->mtu);
 	bridge_subnet(rt, want, br);
 	bridge_sysctls(want);
+	if (want->ipv6)
+		bridge6_setup(rt, want, br);
 	step("bridge %s ready", want->name);
 }
 

@@ -100,6 +100,28 @@ static void setup_lo(struct nl_sock *rt)
 		die_nl(rt, err, "bringing up lo");
 }
 
+/* With --ipv6: eth0's IPv6 address, usable at once (no DAD, no RAs, no
+ * SLAAC: nsrun owns the address), and the default route via the
+ * bridge's IPv6 address. addr6_sysctls() runs before the link goes up,
+ * so not even the link-local address goes through DAD.
+ */
+static void setup_eth0_v6(struct nl_sock *rt, int idx, const struct netconf *c)
+{
+	char addr[INET6_ADDRSTRLEN];
+	int err;
+
+	err = addr6_add(rt, idx, &c->addr6, c->prefix6);
+	if (err) {
+		inet_ntop(AF_INET6, &c->addr6, addr, sizeof(addr));
+		die_nl(rt, err, "adding %s/%d to eth0", addr, c->prefix6);
+	}
+	err = route6_add_default(rt, idx, &c->gateway6);
+	if (err) {
+		inet_ntop(AF_INET6, &c->gateway6, addr, sizeof(addr));
+		die_nl(rt, err, "adding the IPv6 default route via %s", addr);
+	}
+}
+
 static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 {
 	char addr[INET_ADDRSTRLEN];
@@ -117,6 +139,9 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 			    "100");
 	if (err)
 		die_err(err, "setting eth0's ARP retry time");
+	err = c->has6 ? addr6_sysctls("eth0") : 0;
+	if (err)
+		die_err(err, "enabling IPv6 on eth0");
 	/* The MAC follows from the address: a neighbour that knew the
 	 * address's last holder needs no new ARP to reach this one.
 	 */
@@ -133,6 +158,8 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 		inet_ntop(AF_INET, &c->gateway, addr, sizeof(addr));
 		die_nl(rt, err, "adding the default route via %s", addr);
 	}
+	if (c->has6)
+		setup_eth0_v6(rt, idx, c);
 	/* Best effort: without it the host learns the MAC on first use. */
 	arp_announce(rt, idx, c->gateway);
 }
@@ -215,7 +242,8 @@ static void build_resolv(const struct options *o, char *out, size_t size)
 {
 	static char host[4096], upstream[4096];
 	struct resolv_in in = { .host = host, .upstream = upstream,
-				.dns = o->dns, .ndns = o->ndns };
+				.dns = o->dns, .ndns = o->ndns,
+				.dns6 = o->dns6, .ndns6 = o->ndns6 };
 	int dropped;
 
 	read_small("/etc/resolv.conf", host, sizeof(host));

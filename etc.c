@@ -150,13 +150,15 @@ static int copy_lines(struct out *o, const char *conf, enum pick pick,
 	return copied;
 }
 
-static void emit_dns(struct out *o, const struct in_addr *dns, size_t ndns)
+static void emit_dns(struct out *o, int family, const void *dns, size_t ndns)
 {
-	char addr[INET_ADDRSTRLEN];
-	size_t i;
+	char addr[INET6_ADDRSTRLEN];
+	size_t i, len = family == AF_INET6 ? sizeof(struct in6_addr) :
+					     sizeof(struct in_addr);
 
 	for (i = 0; i < ndns; i++) {
-		inet_ntop(AF_INET, &dns[i], addr, sizeof(addr));
+		inet_ntop(family, (const char *)dns + i * len, addr,
+			  sizeof(addr));
 		emit_str(o, "nameserver ");
 		emit_str(o, addr);
 		emit_str(o, "\n");
@@ -181,8 +183,9 @@ int resolv_build(const struct resolv_in *in, char *out, size_t size,
 
 	*dropped = 0;
 	emit_str(&o, "# Written by nsrun for this sandbox.\n");
-	if (in->ndns) {
-		emit_dns(&o, in->dns, in->ndns);
+	if (in->ndns || in->ndns6) {
+		emit_dns(&o, AF_INET, in->dns, in->ndns);
+		emit_dns(&o, AF_INET6, in->dns6, in->ndns6);
 	} else {
 		found = copy_lines(&o, in->host, PICK_NS, &loopback);
 		if (!found && loopback && in->upstream)

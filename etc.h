@@ -13,12 +13,16 @@
  *		(/run/systemd/resolve/resolv.conf), NULL when missing
  * @dns:	--dns addresses; when given they replace every nameserver
  * @ndns:	entries in @dns
+ * @dns6:	--dns IPv6 addresses, written after @dns
+ * @ndns6:	entries in @dns6
  */
 struct resolv_in {
 	const char *host;
 	const char *upstream;
 	const struct in_addr *dns;
 	size_t ndns;
+	const struct in6_addr *dns6;
+	size_t ndns6;
 };
 
 int resolv_build(const struct resolv_in *in, char *out, size_t size,

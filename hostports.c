@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -57,12 +58,15 @@ static int find_holder(const struct record *r, void *data)
 }
 
 static void port_taken(struct nl_sock *nft, const struct port_map *pm,
-		       const char *spec, uint16_t port, int err)
+		       const char *spec, uint16_t port, int err, int family)
 {
 	struct holder hd = { .pm = pm, .port = port };
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &pm->host_addr, ip, sizeof(ip));
+	if (family == AF_INET6)
+		inet_ntop(AF_INET6, &pm->host_addr6, ip, sizeof(ip));
+	else
+		inet_ntop(AF_INET, &pm->host_addr, ip, sizeof(ip));
 	if (err == -EADDRNOTAVAIL)
 		die("publish \"%s\": %s is not an address of this host", spec,
 		    ip);
@@ -100,6 +104,32 @@ static int bind_port(const struct port_map *pm, uint16_t port)
 	return fd;
 }
 
+/* The IPv6 side of a mapping: IPV6_V6ONLY, so that [::]:P does not
+ * claim 0.0.0.0:P too (that is the IPv4 socket's, or another's). A
+ * mapping with no address reserves [::]:P. For TCP covering ::1 this
+ * socket is also the relay's listener (launch6.c).
+ */
+static int bind_port6(const struct port_map *pm, uint16_t port)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(port) };
+	int type = pm->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	int fd, err, one = 1;
+
+	if (pm->family == AF_INET6)
+		sa.sin6_addr = pm->host_addr6;
+	fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 static void raise_fd_limit(size_t ports)
 {
 	struct rlimit rl;
@@ -112,6 +142,22 @@ static void raise_fd_limit(size_t ports)
 	}
 }
 
+static void reserve_map(struct hostports *hp, struct nl_sock *nft,
+			const struct port_map *pm, const char *spec, int family)
+{
+	uint16_t k, port;
+	int fd;
+
+	for (k = 0; k < pm->count; k++) {
+		port = (uint16_t)(pm->host_port + k);
+		fd = family == AF_INET6 ? bind_port6(pm, port) :
+					  bind_port(pm, port);
+		if (fd < 0)
+			port_taken(nft, pm, spec, port, fd, family);
+		hp->fds[hp->n++] = fd;
+	}
+}
+
 /**
  * hostports_reserve() - bind every published host port, or exit 125
  *			 naming who holds one that is taken
@@ -120,30 +166,31 @@ static void raise_fd_limit(size_t ports)
  * @ports:	the mappings
  * @specs:	their -p values, for messages
  * @nports:	entries in @ports
+ * @ipv6:	the sandbox has IPv6: the mappings that cover IPv6 get an
+ *		IPv6 socket each (after every IPv4 one, see struct hostports)
  */
 void hostports_reserve(struct hostports *hp, struct nl_sock *nft,
 		       const struct port_map *ports, const char *const *specs,
-		       size_t nports)
+		       size_t nports, int ipv6)
 {
 	size_t i, total = 0;
-	uint16_t k, port;
-	int fd;
 
 	for (i = 0; i < nports; i++)
-		total += ports[i].count;
+		total += ports[i].count * (size_t)(ipv6 ? 2 : 1);
 	raise_fd_limit(total);
 	hp->fds = calloc(total ? total : 1, sizeof(*hp->fds));
 	if (!hp->fds)
 		die_err(-ENOMEM, "publish");
 	for (i = 0; i < nports; i++) {
-		for (k = 0; k < ports[i].count; k++) {
-			port = (uint16_t)(ports[i].host_port + k);
-			fd = bind_port(&ports[i], port);
-			if (fd < 0)
-				port_taken(nft, &ports[i], specs[i], port, fd);
-			hp->fds[hp->n++] = fd;
-		}
+		if (port_map_has_family(&ports[i], AF_INET))
+			reserve_map(hp, nft, &ports[i], specs[i], AF_INET);
 	}
+	hp->first6 = hp->n;
+	for (i = 0; ipv6 && i < nports; i++) {
+		if (port_map_has_family(&ports[i], AF_INET6))
+			reserve_map(hp, nft, &ports[i], specs[i], AF_INET6);
+	}
+	total = hp->n;
 	if (total)
 		step("reserved %zu host ports", total);
 }

@@ -18,6 +18,7 @@
 #include "keeper.h"
 #include "lan.h"
 #include "launch.h"
+#include "launch6.h"
 #include "leftovers.h"
 #include "log.h"
 #include "nat/ct.h"
@@ -61,7 +62,10 @@ static void setup_bridge(struct host *h, const struct options *o)
 	struct bridge_want want = { .name = o->bridge, .subnet = o->subnet,
 				    .prefix = o->prefix,
 				    .subnet_given = o->subnet_given,
-				    .localnet = o->nports > 0 };
+				    .localnet = o->nports > 0,
+				    .ipv6 = o->ipv6, .subnet6 = o->subnet6,
+				    .prefix6 = o->prefix6,
+				    .subnet6_given = o->subnet6_given };
 
 	bridge_setup(&h->rt, &want, &h->br);
 }
@@ -75,6 +79,8 @@ static void fill_record(struct record *r, const struct host *h,
 	memset(r, 0, sizeof(*r));
 	r->pid = child;
 	r->addr = h->conf.addr;
+	r->has6 = h->conf.has6;
+	r->addr6 = h->conf.addr6;
 	for (i = 0; i < o->nports && i < RECORD_PORTS; i++)
 		r->ports[r->nports++] = o->ports[i];
 	r->more_ports = o->nports > RECORD_PORTS;
@@ -94,22 +100,26 @@ static void fill_record(struct record *r, const struct host *h,
 static void fill_sandbox(struct host *h, const struct options *o,
 			 pid_t child)
 {
-	size_t i;
+	size_t i, n = 0;
 
+	/* IPv4's elements: the mappings that cover IPv4 ([::]:P does not). */
 	for (i = 0; i < o->nports; i++) {
 		const struct port_map *pm = &o->ports[i];
 
-		h->nat_ports[i] = (struct nat_port){ pm->proto, pm->host_addr,
-						     pm->host_port, pm->port,
-						     pm->count };
+		if (!port_map_has_family(pm, AF_INET))
+			continue;
+		h->nat_ports[n++] = (struct nat_port){ pm->proto, pm->host_addr,
+						       pm->host_port, pm->port,
+						       pm->count };
 	}
 	h->sb = (struct nat_sandbox){ .name = o->name, .bridge = o->bridge,
 				      .port = h->port, .addr = h->conf.addr,
 				      .prefix = h->br.prefix,
 				      .ports = h->nat_ports,
-				      .nports = o->nports, .net = h->net,
+				      .nports = n, .net = h->net,
 				      .table = h->table, .guard = h->guard,
 				      .mac = h->conf.mac, .pid = child };
+	launch6_fill(h, o);
 }
 
 /* The record's and the guard's tables; -EADDRINUSE when a running
@@ -244,6 +254,7 @@ static void publish(struct host *h, const struct options *o)
 		die_nl(&h->nft, err, "publishing %s's ports", h->sb.name);
 	h->published = 1;
 	step("published %s", inet_ntoa(h->conf.addr));
+	launch6_publish(h);
 }
 
 /* Under the lock: the address, the tables that hold it, its elements in
@@ -294,7 +305,7 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 		 * address not the host's is refused with nothing changed.
 		 */
 		hostports_reserve(&h->ports, &h->nft, o->ports, o->port_specs,
-				  o->nports);
+				  o->nports, o->ipv6);
 		crash_point("ports");
 		setup_bridge(h, o);
 		crash_point("bridge");
@@ -315,6 +326,8 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 	claim(h, o, child);
 	h->conf.gateway = h->br.gateway;
 	h->conf.prefix = h->br.prefix;
+	h->conf.gateway6 = h->br.gateway6;
+	h->conf.prefix6 = h->br.prefix6;
 }
 
 /**
@@ -340,7 +353,9 @@ void launch_flush_conntrack(struct host *h, const struct options *o)
 
 	for (i = 0; i < o->nports; i++) {
 		pm = &o->ports[i];
-		if (pm->proto != IPPROTO_UDP)
+		/* IPv4's conntrack: a [::]:P mapping has none of its own. */
+		if (pm->proto != IPPROTO_UDP ||
+		    !port_map_has_family(pm, AF_INET))
 			continue;
 		n = ct_flush_stale(&h->nft, pm->proto, &pm->host_addr,
 				   pm->host_port, pm->count, h->conf.addr);
@@ -377,6 +392,27 @@ static int64_t own_time_left(struct host *h)
 				sizeof(h->sb.addr));
 }
 
+/* Our IPv4 elements, renewed by us when the keeper fell behind (or the
+ * shared table was deleted, which is made again): 0 when they are fresh.
+ */
+static int renew_own(struct host *h)
+{
+	struct nat_bridge nb = { h->br.name, h->br.net, h->br.prefix };
+	int64_t left = own_time_left(h);
+	int err;
+
+	if (left >= ELEM_TIMEOUT_MS / 2)
+		return 0;
+	err = left == -ENOENT || left >= 0 ?
+	      nat_renew(&h->nft, &h->sb, ELEM_TIMEOUT_MS) : (int)left;
+	if (err == -ENOENT) {
+		err = nat_shared_ensure(&h->nft, &nb);
+		if (!err)
+			err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+	}
+	return err;
+}
+
 /**
  * launch_renew() - keep the sandbox's elements in the shared table
  * @data:	the struct host of a running sandbox
@@ -390,24 +426,20 @@ static int64_t own_time_left(struct host *h)
 void launch_renew(void *data)
 {
 	struct host *h = data;
-	struct nat_bridge nb = { h->br.name, h->br.net, h->br.prefix };
 	static int warned;
-	int64_t left;
-	int err;
+	int err, err6;
 
 	if (!h->published)
 		return;
 	launch_keep(h);
-	left = own_time_left(h);
-	if (left >= ELEM_TIMEOUT_MS / 2)
-		return;
-	err = left == -ENOENT || left >= 0 ?
-	      nat_renew(&h->nft, &h->sb, ELEM_TIMEOUT_MS) : (int)left;
-	if (err == -ENOENT) {
-		err = nat_shared_ensure(&h->nft, &nb);
-		if (!err)
-			err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
-	}
+	/* IPv6's elements are renewed by their own nsrun: the keeper keeps
+	 * table ip nsrun only. Each family on its own: one failing does not
+	 * stop the other.
+	 */
+	err6 = launch6_renew(h);
+	err = renew_own(h);
+	if (!err)
+		err = err6;
 	if (err && !warned++)
 		warn("renewing %s's ports: %s", h->sb.name, strerror(-err));
 }
@@ -437,6 +469,7 @@ void launch_teardown(struct host *h)
 	keeper_release();
 	if (h->published)
 		nat_unpublish(&h->nft, &h->sb);
+	launch6_unpublish(h);
 	if (h->fw_compat)
 		firewall_compat_exit(&h->nft, h->br.name, h->table,
 				     h->net ? h->guard : NULL);

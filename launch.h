@@ -22,7 +22,9 @@
  * struct host - the host side of one sandbox, alive as long as nsrun is
  * @table:	the record's table, ip nsrun-NAME
  * @guard:	the port guard's table, netdev nsrun-ADDR (if @net)
- * @nat_ports:	the published ports, as @sb has them
+ * @nat_ports:	the ports published on IPv4, as @sb has them
+ * @nat_ports6:	the ports published on IPv6 (--ipv6), as @sb has them
+ * @published6:	@sb's IPv6 elements are in table ip6 nsrun
  * @sb:		what the tables and the shared table's elements are made of
  * @published:	@sb's elements are in the shared table
  * @port:	host end of the veth, the sandbox's port on the bridge
@@ -60,8 +62,10 @@ struct host {
 	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
 	char guard[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
 	struct nat_port nat_ports[MAX_PUBLISH];
+	struct nat_port6 nat_ports6[MAX_PUBLISH];
 	struct nat_sandbox sb;
 	int published;
+	int published6;
 	char port[IFNAMSIZ];
 	int port_index;
 	struct bridge br;

@@ -20,9 +20,12 @@
  *            eth0 a macvlan of the parent, the record, eth0's guard.
  *   release  the parent sends the child its address; the child sets up
  *            eth0 and its default route and execs the command.
- *   wait     the parent forwards signals, waits, ends what the command
- *            left running, deletes its tables and exits with the
- *            command's status.
+ *   wait     the parent forwards signals and waits in one poll loop
+ *            (waitloop.c) that renews the shared tables' elements every
+ *            RENEW_MS and, with --ipv6, relays [::1]:PORT to the
+ *            sandbox (relay.c); then it ends what the command left
+ *            running, deletes its tables and exits with the command's
+ *            status.
  *
  * The child dies with the parent (PR_SET_PDEATHSIG), so a crash at any
  * point leaves nothing: no process, no table, no veth.
@@ -44,11 +47,13 @@
 #include "cni.h"
 #include "firewall.h"
 #include "launch.h"
+#include "launch6.h"
 #include "leftovers.h"
 #include "log.h"
 #include "options.h"
 #include "process.h"
 #include "ps.h"
+#include "waitloop.h"
 
 /* A raw clone() with no new stack forks, into a new PID namespace. */
 static pid_t fork_into_pidns(int pid_host)
@@ -105,6 +110,24 @@ static void check_privileges(void)
 		    "create namespaces and network devices");
 }
 
+/* Until the command ends: renewing, and relaying [::1] with --ipv6. */
+static int supervise(struct host *h, const struct options *o, pid_t child)
+{
+	struct relay relay;
+	struct waitloop w = { .child = child, .reap_all = o->pid_host,
+			      .period_ms = RENEW_MS, .tick = launch_renew,
+			      .data = h };
+	int status;
+
+	w.relay = launch6_relay(h, o, &relay);
+	status = waitloop_run(&w);
+	if (status < 0)
+		die_err(status, "waiting for the command");
+	if (w.relay)
+		relay_free(w.relay);
+	return status;
+}
+
 static int run(const struct options *o)
 {
 	struct host host = { .mnt_fd = -1, .net_fd = -1 };
@@ -136,8 +159,7 @@ static int run(const struct options *o)
 	/* host.nft stays open until we exit: it keeps the tables alive;
 	 * the shared table's elements live as long as we renew them.
 	 */
-	status = proc_wait_every(child, o->pid_host, RENEW_MS, launch_renew,
-				 &host);
+	status = supervise(&host, o, child);
 	step("command exited");
 	if (o->pid_host)
 		leftovers_end(&host.netns);

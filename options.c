@@ -18,6 +18,7 @@
 #include "lanopts.h"
 #include "log.h"
 #include "options.h"
+#include "opts6.h"
 
 /* Same text as the SYNOPSIS and OPTIONS of nsrun.1 (a test checks it). */
 static const char usage_text[] =
@@ -26,11 +27,13 @@ static const char usage_text[] =
 "       nsrun exec NAME COMMAND [ARG]...\n"
 "\n"
 "Run COMMAND in its own network, mount, UTS and PID namespaces, on a\n"
-"host bridge, with an IPv4 address, outbound NAT and published ports.\n"
+"host bridge, with an IPv4 address (and IPv6 with --ipv6), outbound NAT\n"
+"and published ports.\n"
 "\n"
-"  -p, --publish [IP:]HOST[-END]:PORT[-END][/tcp|/udp]\n"
+"  -p, --publish [IP:|[IPV6]:]HOST[-END]:PORT[-END][/tcp|/udp]\n"
 "                           publish the sandbox's PORT on the host's HOST\n"
-"                           port (repeatable; ranges of equal length)\n"
+"                           port (repeatable; ranges of equal length); on\n"
+"                           both families with --ipv6 unless IP is given\n"
 "      --name NAME          sandbox name (default: sb-PID)\n"
 "  -h, --hostname NAME      hostname inside (default: the name)\n"
 "      --bridge NAME        host bridge (default: nsrun0)\n"
@@ -38,7 +41,12 @@ static const char usage_text[] =
 "      --ip ADDR[/PREFIX]   fixed address instead of the next free one;\n"
 "                           ADDR/PREFIX, required, with macvlan and ipvlan\n"
 "      --gateway ADDR       default route via ADDR (macvlan and ipvlan)\n"
-"      --dns IP             resolver inside (repeatable)\n"
+"      --ipv6               also an IPv6 address, route and NAT66\n"
+"      --subnet6 CIDR       bridge IPv6 prefix (default:\n"
+"                           fd6e:7372:756e::/64); implies --ipv6\n"
+"      --ip6 ADDR           fixed IPv6 address (mirrors the IPv4 one);\n"
+"                           implies --ipv6\n"
+"      --dns IP             resolver inside, IPv4 or IPv6 (repeatable)\n"
 "  -e, --env VAR[=VAL]      set VAR in the command's environment\n"
 "  -u, --user USER[:GROUP]  run the command as USER\n"
 "  -w, --workdir DIR        working directory of the command\n"
@@ -79,6 +87,9 @@ static const struct option long_options[] = {
 	{ "ip",       required_argument, NULL, OPT_IP },
 	{ "gateway",  required_argument, NULL, OPT_GATEWAY },
 	{ "dns",      required_argument, NULL, OPT_DNS },
+	{ "ipv6",     no_argument,       NULL, OPT6_IPV6 },
+	{ "subnet6",  required_argument, NULL, OPT6_SUBNET6 },
+	{ "ip6",      required_argument, NULL, OPT6_IP6 },
 	{ "env",      required_argument, NULL, 'e' },
 	{ "user",     required_argument, NULL, 'u' },
 	{ "workdir",  required_argument, NULL, 'w' },
@@ -126,7 +137,7 @@ static void add_publish(struct options *o, const char *arg)
 	if (o->nports == MAX_PUBLISH)
 		die("publish \"%s\": too many -p options (at most %d)", arg,
 		    MAX_PUBLISH);
-	if (parse_publish(arg, &o->ports[o->nports], &why))
+	if (parse_publish6(arg, &o->ports[o->nports], &why))
 		die("publish \"%s\": %s", arg, why);
 	for (i = 0; i < o->nports; i++) {
 		uint16_t port = port_map_overlap(&o->ports[i],
@@ -149,7 +160,9 @@ static void add_dns(struct options *o, const char *arg)
 {
 	const char *why;
 
-	if (o->ndns == MAX_DNS)
+	if (opts6_add_dns(o, arg))
+		return;
+	if (o->ndns + o->ndns6 == MAX_DNS)
 		die("--dns \"%s\": at most %d resolvers", arg, MAX_DNS);
 	if (parse_ipv4(arg, &o->dns[o->ndns], &why))
 		die("--dns \"%s\": %s", arg, why);
@@ -247,6 +260,8 @@ static int set_net_option(struct options *o, int c, char *arg)
 {
 	const char *why;
 
+	if (opts6_set(o, c, arg))
+		return 1;
 	switch (c) {
 	case 'p':
 		add_publish(o, arg);
@@ -375,6 +390,7 @@ static void check_options(struct options *o)
 		lan_check_options(o);
 	else if (o->ip_given)
 		check_ip(o);
+	opts6_check(o);
 	if (o->gateway_given && !o->lan)
 		die("--gateway: only with --net macvlan:PARENT or "
 		    "ipvlan:PARENT (the bridge is the gateway otherwise)");

@@ -18,6 +18,7 @@
 
 #define DEFAULT_BRIDGE	"nsrun0"
 #define DEFAULT_SUBNET	"10.88.0.0/16"
+#define DEFAULT_SUBNET6	"fd6e:7372:756e::/64"	/* "nsrun" in ASCII */
 
 /**
  * struct options - everything the command line says, parsed and checked
@@ -38,8 +39,16 @@ struct options {
 	int ip_prefix;		/* --ip ADDR/PREFIX, on the LAN */
 	struct in_addr gateway;	/* --gateway, on the LAN */
 	int gateway_given;
+	int ipv6;		/* --ipv6, or implied by --subnet6, --ip6 */
+	struct in6_addr subnet6;	/* --subnet6, or the default */
+	int prefix6;
+	int subnet6_given;
+	struct in6_addr ip6;	/* --ip6 */
+	int ip6_given;
 	struct in_addr dns[MAX_DNS];
 	size_t ndns;
+	struct in6_addr dns6[MAX_DNS];	/* --dns with an IPv6 address */
+	size_t ndns6;
 	char **env;		/* -e values, NULL terminated */
 	size_t nenv;
 	uid_t uid;

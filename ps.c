@@ -25,11 +25,23 @@
 #include "ps.h"
 #include "sandboxes.h"
 
+/* The host address as -p takes it: none, IPv4, or IPv6 in brackets. */
+static void format_host(const struct port_map *pm, char *ip, size_t size)
+{
+	if (pm->family == AF_INET6) {
+		ip[0] = '[';
+		inet_ntop(AF_INET6, &pm->host_addr6, ip + 1, size - 3);
+		strcat(ip, "]");
+	} else {
+		inet_ntop(AF_INET, &pm->host_addr, ip, size);
+	}
+}
+
 static void format_port(const struct port_map *pm, char *buf, size_t size)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN + 2];
 
-	inet_ntop(AF_INET, &pm->host_addr, ip, sizeof(ip));
+	format_host(pm, ip, sizeof(ip));
 	if (pm->count == 1)
 		snprintf(buf, size, "%s:%u->%u/%s", ip, pm->host_port,
 			 pm->port, port_map_proto(pm));
@@ -41,7 +53,7 @@ static void format_port(const struct port_map *pm, char *buf, size_t size)
 
 static void format_ports(const struct record *r, char *buf, size_t size)
 {
-	char one[64];
+	char one[96];
 	size_t i, len = 0;
 
 	buf[0] = '\0';
@@ -112,11 +124,17 @@ static void format_net(const struct record *r, char *buf, size_t size)
 
 static int print_text(const struct record *r, void *data)
 {
-	char addr[INET_ADDRSTRLEN], ports[512], age[16], net[48];
-	char command[sizeof(r->command)], pid[16];
+	char addr[INET_ADDRSTRLEN + INET6_ADDRSTRLEN + 1], ports[512], age[16];
+	char command[sizeof(r->command)], net[48], pid[16];
 
 	(void)data;
 	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
+	/* Both addresses in one column: "10.88.0.2,fd6e:7372:756e::2" */
+	if (r->has6) {
+		strcat(addr, ",");
+		inet_ntop(AF_INET6, &r->addr6, addr + strlen(addr),
+			  INET6_ADDRSTRLEN);
+	}
 	format_ports(r, ports, sizeof(ports));
 	format_age(r->start, age, sizeof(age));
 	format_net(r, net, sizeof(net));
@@ -153,14 +171,17 @@ static void json_string(const char *s)
 
 static void json_ports(const struct record *r)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN];
 	size_t i;
 
 	printf("\"ports\":[");
 	for (i = 0; i < r->nports; i++) {
 		const struct port_map *pm = &r->ports[i];
 
-		inet_ntop(AF_INET, &pm->host_addr, ip, sizeof(ip));
+		if (pm->family == AF_INET6)
+			inet_ntop(AF_INET6, &pm->host_addr6, ip, sizeof(ip));
+		else
+			inet_ntop(AF_INET, &pm->host_addr, ip, sizeof(ip));
 		printf("%s{\"host_ip\":\"%s\",\"host_port\":%u,\"port\":%u,"
 		       "\"count\":%u,\"proto\":\"%s\"}", i ? "," : "", ip,
 		       pm->host_port, pm->port, pm->count, port_map_proto(pm));
@@ -190,7 +211,7 @@ static void json_cni(const struct record *r)
 static int print_json(const struct record *r, void *data)
 {
 	int *first = data;
-	char addr[INET_ADDRSTRLEN], net[48];
+	char addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN], net[48];
 	uint64_t now = (uint64_t)time(NULL);
 
 	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
@@ -202,6 +223,11 @@ static int print_json(const struct record *r, void *data)
 		printf(",\"pid\":%d,\"address\":", (int)r->pid);
 	if (r->addr.s_addr)
 		json_string(addr);
+	else
+		printf("null");
+	printf(",\"address6\":");
+	if (r->has6 && inet_ntop(AF_INET6, &r->addr6, addr6, sizeof(addr6)))
+		json_string(addr6);
 	else
 		printf("null");
 	printf(",\"bridge\":");

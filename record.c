@@ -31,11 +31,19 @@ enum {
 	REC_IFNAME,	/* string: its interface in the container */
 	REC_VETH,	/* string: the host end of its veth */
 	REC_NETNS,	/* string: its network namespace path */
+	REC_ADDR6,	/* 16 bytes: the IPv6 address (--ipv6) */
+	REC_PORT6,	/* proto, IPv6 host addr, host port, port, count:
+			 * a -p [IPV6]:... mapping (REC_PORT's are the others)
+			 */
+	REC_PORT4,	/* empty: the REC_PORT before it named an IPv4
+			 * address (0.0.0.0 too), so covers IPv4 only
+			 */
 };
 
 #define CAP_NET_ADMIN_BIT (UINT64_C(1) << 12)
 
 #define PORT_LEN 11
+#define PORT6_LEN 23
 #define LAN_FIXED 5	/* REC_LAN before the parent's name */
 
 struct writer {
@@ -55,31 +63,48 @@ static int put(struct writer *w, int type, const void *val, size_t len)
 	return 0;
 }
 
-static void port_pack(const struct port_map *pm, uint8_t *p)
+/* proto, the host address (4 or 16 bytes), host port, port, count */
+static size_t port_pack(const struct port_map *pm, uint8_t *p)
 {
+	size_t alen = pm->family == AF_INET6 ? 16 : 4;
 	uint16_t v;
 
 	p[0] = pm->proto;
-	memcpy(p + 1, &pm->host_addr, 4);
+	if (pm->family == AF_INET6)
+		memcpy(p + 1, &pm->host_addr6, 16);
+	else
+		memcpy(p + 1, &pm->host_addr, 4);
+	p += 1 + alen;
 	v = htobe16(pm->host_port);
-	memcpy(p + 5, &v, 2);
+	memcpy(p, &v, 2);
 	v = htobe16(pm->port);
-	memcpy(p + 7, &v, 2);
+	memcpy(p + 2, &v, 2);
 	v = htobe16(pm->count);
-	memcpy(p + 9, &v, 2);
+	memcpy(p + 4, &v, 2);
+	return 1 + alen + 6;
 }
 
-static void port_unpack(const uint8_t *p, struct port_map *pm)
+static void port_unpack(const uint8_t *p, size_t len, struct port_map *pm)
 {
 	uint16_t v;
 
+	memset(pm, 0, sizeof(*pm));
 	pm->proto = p[0];
-	memcpy(&pm->host_addr, p + 1, 4);
-	memcpy(&v, p + 5, 2);
+	if (len == PORT6_LEN) {
+		pm->family = AF_INET6;
+		memcpy(&pm->host_addr6, p + 1, 16);
+		p += 16;
+	} else {
+		memcpy(&pm->host_addr, p + 1, 4);
+		/* An address names the family; 0.0.0.0 needs REC_PORT4. */
+		pm->family = pm->host_addr.s_addr ? AF_INET : AF_UNSPEC;
+		p += 4;
+	}
+	memcpy(&v, p + 1, 2);
 	pm->host_port = be16toh(v);
-	memcpy(&v, p + 7, 2);
+	memcpy(&v, p + 3, 2);
 	pm->port = be16toh(v);
-	memcpy(&v, p + 9, 2);
+	memcpy(&v, p + 5, 2);
 	pm->count = be16toh(v);
 }
 
@@ -87,14 +112,19 @@ static void port_unpack(const uint8_t *p, struct port_map *pm)
 static int put_ports(struct writer *w, const struct record *r)
 {
 	const size_t keep = 2 + 40;
-	uint8_t p[PORT_LEN];
-	size_t i;
+	uint8_t p[PORT6_LEN];
+	size_t i, len;
+	int six;
 
 	for (i = 0; i < r->nports; i++) {
-		if (w->len + 2 + PORT_LEN + 2 + keep > w->size)
+		six = r->ports[i].family == AF_INET6;
+		if (w->len + 2 + (six ? PORT6_LEN : PORT_LEN) + 2 + 2 + keep >
+		    w->size)
 			return put(w, REC_MORE_PORTS, NULL, 0);
-		port_pack(&r->ports[i], p);
-		put(w, REC_PORT, p, sizeof(p));
+		len = port_pack(&r->ports[i], p);
+		put(w, six ? REC_PORT6 : REC_PORT, p, len);
+		if (r->ports[i].family == AF_INET)
+			put(w, REC_PORT4, NULL, 0);
 	}
 	return r->more_ports ? put(w, REC_MORE_PORTS, NULL, 0) : 0;
 }
@@ -183,6 +213,7 @@ int record_encode(const struct record *r, uint8_t *buf, size_t size)
 	if (put(&w, REC_NAME, r->name, strlen(r->name)) ||
 	    put(&w, REC_START, &start, 8) ||
 	    put(&w, REC_ADDR, &r->addr, 4) ||
+	    (r->has6 && put(&w, REC_ADDR6, &r->addr6, 16)) ||
 	    put(&w, REC_BRIDGE, r->bridge, strlen(r->bridge)) ||
 	    (r->cni ? put_cni(&w, r) : put_process(&w, r)) ||
 	    (!r->cni && put_lan(&w, r)) || put_ports(&w, r))
@@ -225,6 +256,32 @@ static int get_cni(struct record *r, int type, const uint8_t *val, size_t len)
 	return 0;
 }
 
+/* The entries of the published ports and of the IPv6 address. */
+static int get_dual(struct record *r, int type, const uint8_t *val,
+		    size_t len)
+{
+	switch (type) {
+	case REC_PORT:
+	case REC_PORT6:
+		if (len != (type == REC_PORT ? PORT_LEN : PORT6_LEN) ||
+		    r->nports == RECORD_PORTS)
+			return -EINVAL;
+		port_unpack(val, len, &r->ports[r->nports++]);
+		break;
+	case REC_PORT4:
+		if (r->nports && r->ports[r->nports - 1].family == AF_UNSPEC)
+			r->ports[r->nports - 1].family = AF_INET;
+		break;
+	case REC_ADDR6:
+		if (len != 16)
+			return -EINVAL;
+		memcpy(&r->addr6, val, 16);
+		r->has6 = 1;
+		break;
+	}
+	return 0;
+}
+
 /* One entry; unknown types are skipped so newer records still read. */
 static int get(struct record *r, int type, const uint8_t *val, size_t len)
 {
@@ -256,10 +313,10 @@ static int get(struct record *r, int type, const uint8_t *val, size_t len)
 		get_str(r->bridge, sizeof(r->bridge), val, len);
 		break;
 	case REC_PORT:
-		if (len != PORT_LEN || r->nports == RECORD_PORTS)
-			return -EINVAL;
-		port_unpack(val, &r->ports[r->nports++]);
-		break;
+	case REC_PORT6:
+	case REC_PORT4:
+	case REC_ADDR6:
+		return get_dual(r, type, val, len);
 	case REC_MORE_PORTS:
 		r->more_ports = 1;
 		break;

@@ -25,6 +25,8 @@
  * @pid:	pid of the command (its namespaces are the sandbox's)
  * @start:	launch time, seconds since the epoch
  * @addr:	sandbox address, 0.0.0.0 with --net none
+ * @has6:	the sandbox has IPv6 (--ipv6)
+ * @addr6:	its IPv6 address, when @has6
  * @bridge:	host bridge, "" with --net none
  * @ports:	published ports, the first RECORD_PORTS
  * @nports:	entries in @ports
@@ -49,6 +51,8 @@ struct record {
 	pid_t pid;
 	uint64_t start;
 	struct in_addr addr;
+	int has6;
+	struct in6_addr addr6;
 	char bridge[16];
 	struct port_map ports[RECORD_PORTS];
 	size_t nports;

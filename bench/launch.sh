@@ -3,6 +3,8 @@
 # bench/launch.sh - how long one launch takes, side by side in one run:
 #
 #   nsrun     nsrun -p 8080:80 true
+#   nsrun6    nsrun --ipv6 -p 8080:80 true (dual stack: the IPv6 address,
+#             route, guard and table ip6 nsrun's elements besides)
 #   manual    the same set-up by hand with ip + nft (the reference): a named
 #             netns, a veth with its peer in it, attached to a bridge with
 #             hairpin on, addresses, lo, default route, an nft table with
@@ -99,17 +101,20 @@ inner() {
 	deadline=$(($(now_us) + BENCH_TIMEOUT * 1000000))
 	manual_setup || die "manual set-up (bridge nsbr0)"
 	: >"$out/nsrun"; : >"$out/manual"; : >"$out/unshare"; : >"$out/nsrun2"
+	: >"$out/nsrun6"
 	for ((i = 0; i < WARMUP + RUNS; i++)); do
 		[ "$(now_us)" -lt "$deadline" ] ||
 			die "time is up after $i rounds (BENCH_TIMEOUT=$BENCH_TIMEOUT)"
 		[ $i -eq $WARMUP ] && : >"$out/nsrun" && : >"$out/manual" &&
-			: >"$out/unshare" && : >"$out/nsrun2"
+			: >"$out/unshare" && : >"$out/nsrun2" && : >"$out/nsrun6"
 		[ -n "$NSRUN2" ] && [ $((i % 2)) = 1 ] && { timed "$out/nsrun2" \
 			"$NSRUN2" -p 8080:80 true || die "$NSRUN2 failed (run $i)"; }
 		timed "$out/nsrun" "$NSRUN" -p 8080:80 true ||
 			die "nsrun -p 8080:80 true failed (run $i)"
 		[ -n "$NSRUN2" ] && [ $((i % 2)) = 0 ] && { timed "$out/nsrun2" \
 			"$NSRUN2" -p 8080:80 true || die "$NSRUN2 failed (run $i)"; }
+		timed "$out/nsrun6" "$NSRUN" --ipv6 -p 8080:80 true ||
+			die "nsrun --ipv6 -p 8080:80 true failed (run $i)"
 		timed "$out/manual" manual_run "$i" 2>"$out/manual.err" ||
 			die "manual set-up failed (run $i): $(cat "$out/manual.err")"
 		timed "$out/unshare" unshare -n -m -u true ||
@@ -164,6 +169,10 @@ u=$(median <"$BT/unshare")
 printf '%-8s %10s %10s   %s\n' "" "median ms" "min ms" "what"
 printf '%-8s %10s %10s   %s\n' \
 	nsrun "$n" "$(sort -g "$BT/nsrun" | head -n 1)" "nsrun -p 8080:80 true"
+n6=$(median <"$BT/nsrun6")
+printf '%-8s %10s %10s   %s\n' \
+	nsrun6 "$n6" "$(sort -g "$BT/nsrun6" | head -n 1)" \
+	"nsrun --ipv6 -p 8080:80 true"
 [ -z "$NSRUN2" ] || printf '%-8s %10s %10s   %s\n' \
 	nsrun2 "$(median <"$BT/nsrun2")" "$(sort -g "$BT/nsrun2" | head -n 1)" \
 	"the same with NSRUN2"
@@ -172,5 +181,6 @@ printf '%-8s %10s %10s   %s\n' \
 	unshare "$u" "$(sort -g "$BT/unshare" | head -n 1)" "unshare -n -m -u true"
 echo "ratio nsrun/manual:  $(ratio "$n" "$m")"
 echo "ratio nsrun/unshare: $(ratio "$n" "$u")"
+echo "ratio nsrun6/nsrun:  $(ratio "$n6" "$n")"
 [ -z "$NSRUN2" ] ||
 	echo "ratio nsrun/nsrun2:  $(ratio "$n" "$(median <"$BT/nsrun2")")"

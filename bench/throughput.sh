@@ -4,7 +4,7 @@
 # plain veth, side by side in one run (iperf3, client to server):
 #
 #   published  upstream netns -> host's address 198.18.0.1:5201, DNATed by
-#              nsrun's rules to `nsrun -p 5201:5201 -- iperf3 -s`
+#              nsrun's rules to `nsrun --ipv6 -p 5201:5201 -- iperf3 -s`
 #   routed     the same direction without DNAT: the sandbox's own
 #              connection to an iperf3 server upstream, reversed (-R) so
 #              that data flows upstream -> host -> bridge -> sandbox; its
@@ -12,6 +12,9 @@
 #              connection to the sandbox's address: nsrun drops what was
 #              not published.)
 #   plain      two netns joined by one veth pair (the floor)
+#   published6 the same over IPv6 (the sandbox runs with --ipv6): upstream
+#              -> host's [2001:db8:1::1]:5201, DNATed by table ip6 nsrun
+#   plain6     the plain veth pair over IPv6
 #
 # Usage: bench/throughput.sh [SECONDS [REPEAT]]   (default 3 s, 3 times;
 #        or $DURATION, $REPEAT)
@@ -42,10 +45,22 @@ ip -n "$P1" addr add 198.19.0.1/24 dev eth0 &&
 ip -n "$P2" addr add 198.19.0.2/24 dev eth0 &&
 ip -n "$P1" link set eth0 up && ip -n "$P2" link set eth0 up ||
 	die "plain veth pair"
+# IPv6 on both links (documentation prefixes, no DAD).
+for ns in "$H:up0:2001:db8:1::1" "$U:eth0:2001:db8:1::2" \
+	  "$P1:eth0:2001:db8:2::1" "$P2:eth0:2001:db8:2::2"; do
+	n=${ns%%:*}
+	dev=${ns#*:}
+	dev=${dev%%:*}
+	a=${ns#*:*:}
+	ip netns exec "$n" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=0" &&
+	ip -n "$n" addr add "$a/64" dev "$dev" nodad || die "IPv6 on $n $dev"
+done
 
 bench_spawn "$BT/plain-srv" "$P2" iperf3 -s -B 198.19.0.2
+bench_spawn "$BT/plain6-srv" "$P2" iperf3 -s -B 2001:db8:2::2
 bench_spawn "$BT/up-srv" "$U" iperf3 -s -p 5202
-bench_spawn "$BT/nsrun" "$H" "$NSRUN" --name iperf -p 5201:5201 -- iperf3 -s
+bench_spawn "$BT/nsrun" "$H" "$NSRUN" --ipv6 --name iperf -p 5201:5201 -- \
+	iperf3 -s
 
 # The sandbox's pid and address, from nsrun ps.
 sb_info() {
@@ -78,6 +93,7 @@ gbits() {
 
 echo "throughput: iperf3 -t $DURATION, $REPEAT rounds; sandbox $sb_addr (pid $sb_pid)"
 : >"$BT/published"; : >"$BT/routed"; : >"$BT/plain"
+: >"$BT/published6"; : >"$BT/plain6"
 for ((i = 0; i < REPEAT; i++)); do
 	gbits "$U" 198.18.0.1 >>"$BT/published" ||
 		die "iperf3 through the published port 198.18.0.1:5201 failed"
@@ -85,14 +101,23 @@ for ((i = 0; i < REPEAT; i++)); do
 		die "iperf3 -R from the sandbox to 198.18.0.2:5202 failed"
 	gbits "$P1" 198.19.0.2 >>"$BT/plain" ||
 		die "iperf3 over the plain veth failed"
+	gbits "$U" 2001:db8:1::1 >>"$BT/published6" ||
+		die "iperf3 through the published port [2001:db8:1::1]:5201 failed"
+	gbits "$P1" 2001:db8:2::2 >>"$BT/plain6" ||
+		die "iperf3 over the plain veth, IPv6, failed"
 done
 
 pub=$(median <"$BT/published")
 rt=$(median <"$BT/routed")
 pl=$(median <"$BT/plain")
+pub6=$(median <"$BT/published6")
+pl6=$(median <"$BT/plain6")
 printf '%-10s %8s Gbit/s   %s\n' \
 	published "$pub" "upstream -> 198.18.0.1:5201 -> DNAT -> sandbox" \
 	routed "$rt" "upstream -> host -> bridge -> $sb_addr, the sandbox's connection (-R)" \
-	plain "$pl" "netns -> veth -> netns"
+	plain "$pl" "netns -> veth -> netns" \
+	published6 "$pub6" "upstream -> [2001:db8:1::1]:5201 -> DNAT66 -> sandbox" \
+	plain6 "$pl6" "netns -> veth -> netns, IPv6"
 echo "ratio published/plain:  $(ratio "$pub" "$pl")"
 echo "ratio published/routed: $(ratio "$pub" "$rt")"
+echo "ratio published6/plain6: $(ratio "$pub6" "$pl6")"

@@ -353,7 +353,8 @@ void expr_lookup(struct nat_batch *b, const char *set, uint32_t set_id,
 }
 
 /**
- * expr_dnat() - IPv4 destination NAT to an address and a port in registers
+ * expr_dnat() - destination NAT to an address and a port in registers,
+ *		 of the family of the batch (IPv6 in an ip6 table, else IPv4)
  * @b:		batch
  * @reg_addr:	register holding the address (network order)
  * @reg_proto:	register holding the port (network order)
@@ -368,7 +369,9 @@ void expr_dnat(struct nat_batch *b, uint32_t reg_addr, uint32_t reg_proto)
 
 	elem = begin(b, "nat", &data);
 	expr_put_u32(b, NFTA_NAT_TYPE, NFT_NAT_DNAT);
-	expr_put_u32(b, NFTA_NAT_FAMILY, NFPROTO_IPV4);
+	/* The family of the addresses: the table's (ip, or ip6). */
+	expr_put_u32(b, NFTA_NAT_FAMILY, b->family == NFPROTO_IPV6 ?
+		     NFPROTO_IPV6 : NFPROTO_IPV4);
 	expr_put_u32(b, NFTA_NAT_REG_ADDR_MIN, reg_addr);
 	expr_put_u32(b, NFTA_NAT_REG_PROTO_MIN, reg_proto);
 	expr_put_u32(b, NFTA_NAT_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);

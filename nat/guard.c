@@ -142,8 +142,8 @@ static void add_addr_rules(struct nat_batch *b, const struct nat_sandbox *sb)
  *
  * What the sandbox sends is checked as it enters the host. The sandbox
  * holds CAP_NET_RAW and could forge anything, so every frame must carry
- * its MAC, IPv4 and ARP its own address, and IPv6 (which it does not
- * have) nothing at all. It may not act as a DHCP server or send ICMP
+ * its MAC, IPv4 and ARP its own address, and IPv6 nothing at all unless
+ * it has IPv6 (then guard6.c's rules check it). It may not act as a DHCP server or send ICMP
  * redirects. And nothing it sends may be addressed to 127.0.0.0/8:
  * route_localnet on the bridge (for publishing on 127.0.0.1) would
  * otherwise open the host's loopback services to it.
@@ -163,7 +163,10 @@ void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb)
 	/* ether saddr != MAC drop; arp saddr ether != MAC drop */
 	add_mac_rule(b, sb, NFT_PAYLOAD_LL_HEADER, ETH_ALEN, "frames");
 	add_mac_rule(b, sb, NFT_PAYLOAD_NETWORK_HEADER, ARP_SHA, "arp");
-	add_no_ipv6_rule(b, sb);
+	if (sb->has_ipv6)
+		nat_guard6_add(b, sb);
+	else
+		add_no_ipv6_rule(b, sb);
 	add_addr_rules(b, sb);
 	add_l4_rule(b, sb, IPPROTO_UDP, &dhcp_server, sizeof(dhcp_server),
 		    "dhcp server replies");

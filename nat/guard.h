@@ -11,5 +11,6 @@
 void nat_add_table(struct nat_batch *b, const struct nat_sandbox *sb,
 		   const char *name);
 void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb);
+void nat_guard6_add(struct nat_batch *b, const struct nat_sandbox *sb);
 
 #endif /* NSRUN_NAT_GUARD_H */

@@ -77,6 +77,25 @@ struct nat_port {
 };
 
 /**
+ * struct nat_port6 - one mapping published on IPv6 (shared6.c, ports6.c)
+ * @proto:	IPPROTO_TCP or IPPROTO_UDP
+ * @any:	on every local IPv6 address (fib daddr type local), else
+ *		only on @host_addr6
+ * @host_addr6:	host address, when not @any
+ * @host_port:	first host port
+ * @port:	first container port
+ * @count:	ports in the range, at least 1
+ */
+struct nat_port6 {
+	uint8_t proto;
+	bool any;
+	struct in6_addr host_addr6;
+	uint16_t host_port;
+	uint16_t port;
+	uint16_t count;
+};
+
+/**
  * struct nat_sandbox - what one sandbox's table is made from
  * @table:	the record's table, unique per sandbox ("nsrun-NAME")
  * @guard:	the guard's netdev table, unique per address
@@ -97,6 +116,12 @@ struct nat_port {
  * @no_owner:	create the tables without NFT_TABLE_F_OWNER: they outlive
  *		the socket and are deleted by nat_delete() from any socket
  *		(a CNI attachment, whose plugin exits after ADD)
+ * @has_ipv6:	the sandbox has IPv6 (--ipv6): its guard lets @addr6 and
+ *		its link-local address through, and ports6.c publishes
+ *		@ports6 in table ip6 nsrun
+ * @addr6:	its IPv6 address
+ * @ports6:	ports published on IPv6 (ports6.c); @ports is IPv4's
+ * @nports6:	entries in @ports6
  */
 struct nat_sandbox {
 	const char *table;
@@ -114,6 +139,10 @@ struct nat_sandbox {
 	int net;
 	const uint8_t *mac;
 	int no_owner;
+	int has_ipv6;
+	struct in6_addr addr6;
+	const struct nat_port6 *ports6;
+	size_t nports6;
 };
 
 ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,
@@ -155,6 +184,37 @@ struct nat_elem {
 };
 
 typedef int (*nat_elem_cb)(const struct nat_elem *e, void *data);
+/* The IPv6 shared table (shared6.c), family ip6, and its elements
+ * (ports6.c): the same shape as the IPv4 one, without the address hints
+ * (one allocation serves both families).
+ */
+#define NAT6_SHARED_TABLE "nsrun"
+#define NAT6_SET_BRIDGES "bridges"	/* bridge . prefix whose rules exist */
+
+/**
+ * struct nat_bridge6 - a bridge as its rules in table ip6 nsrun see it
+ * @name:	bridge name
+ * @net6:	its IPv6 prefix
+ * @prefix6:	the prefix's length, 64 to 120
+ */
+struct nat_bridge6 {
+	const char *name;
+	struct in6_addr net6;
+	int prefix6;
+};
+
+ssize_t nat6_shared_build(void *buf, size_t size, uint32_t first_seq);
+ssize_t nat6_bridge_build(void *buf, size_t size,
+			  const struct nat_bridge6 *br, uint32_t first_seq);
+int nat6_shared_ensure(struct nl_sock *s, const struct nat_bridge6 *br);
+ssize_t nat6_ports_build(void *buf, size_t size, const struct nat_sandbox *sb,
+			 int op, uint32_t timeout_ms, uint32_t first_seq);
+int nat6_publish(struct nl_sock *s, const struct nat_sandbox *sb,
+		 uint32_t timeout_ms);
+int nat6_renew(struct nl_sock *s, const struct nat_sandbox *sb,
+	       uint32_t timeout_ms);
+int nat6_unpublish(struct nl_sock *s, const struct nat_sandbox *sb);
+
 typedef int (*nat_addr_cb)(struct in_addr addr, void *data);
 
 int nat_list_elems(struct nl_sock *s, const char *set, nat_elem_cb cb,

@@ -171,3 +171,135 @@ int addr6_sysctls(const char *ifname)
 	}
 	return 0;
 }
+
+/**
+ * struct global6 - state of addr6_get_global()'s dump
+ * @ifindex:	interface asked for
+ * @found:	an address was stored
+ * @addr:	the first global address
+ * @prefix:	its prefix length
+ */
+struct global6 {
+	int ifindex;
+	int found;
+	struct in6_addr addr;
+	int prefix;
+};
+
+static int global6_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFA_MAX + 1] = { NULL };
+	struct global6 *g = data;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifa)))
+		return -EBADMSG;
+	/* Filtered here too: kernels before 4.20 dump every interface. */
+	if (g->found || ifa->ifa_family != AF_INET6 ||
+	    (int)ifa->ifa_index != g->ifindex ||
+	    ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return 0;
+	if (nl_attrs(nlh, sizeof(*ifa), tb, IFA_MAX) < 0)
+		return -EBADMSG;
+	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!a || mnl_attr_get_payload_len(a) != sizeof(g->addr))
+		return 0;
+	memcpy(&g->addr, mnl_attr_get_payload(a), sizeof(g->addr));
+	g->prefix = ifa->ifa_prefixlen;
+	g->found = 1;
+	return 0;
+}
+
+/**
+ * addr6_get_global() - first global IPv6 address of an interface
+ * @s:		rtnetlink socket
+ * @ifindex:	interface
+ * @addr:	set to the address
+ * @prefix:	set to its prefix length
+ *
+ * Link-local addresses (every interface with IPv6 has one) are skipped.
+ *
+ * Return: 0, -ENOENT when the interface has no global IPv6 address,
+ * -ENODEV when there is no such interface, or another -errno.
+ */
+int addr6_get_global(struct nl_sock *s, int ifindex, struct in6_addr *addr,
+		     int *prefix)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+	struct global6 g = { .ifindex = ifindex };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+	int err;
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_index = (uint32_t)ifindex;
+	err = nl_query(s, nlh, global6_reply, &g);
+	if (err)
+		return err;
+	if (!g.found)
+		return -ENOENT;
+	*addr = g.addr;
+	*prefix = g.prefix;
+	return 0;
+}
+
+/**
+ * struct ra_walk - state of route6_each_ra_default()'s dump
+ * @cb:		called per route
+ * @data:	its argument
+ */
+struct ra_walk {
+	int (*cb)(int ifindex, void *data);
+	void *data;
+};
+
+static int ra_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = { NULL };
+	struct ra_walk *w = data;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)))
+		return -EBADMSG;
+	if (rtm->rtm_family != AF_INET6 || rtm->rtm_dst_len != 0 ||
+	    rtm->rtm_protocol != RTPROT_RA)
+		return 0;
+	if (nl_attrs(nlh, sizeof(*rtm), tb, RTA_MAX) < 0)
+		return -EBADMSG;
+	if (!tb[RTA_OIF] || mnl_attr_get_payload_len(tb[RTA_OIF]) != 4)
+		return 0;
+	return w->cb((int)mnl_attr_get_u32(tb[RTA_OIF]), w->data);
+}
+
+/**
+ * route6_each_ra_default() - call @cb for each IPv6 default route that
+ *			      a router advertisement gave (proto ra)
+ * @s:		rtnetlink socket
+ * @cb:		gets the route's interface; a negative return stops the
+ *		walk with that error
+ * @data:	passed to @cb
+ *
+ * Return: 0 or -errno.
+ */
+int route6_each_ra_default(struct nl_sock *s,
+			   int (*cb)(int ifindex, void *data), void *data)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ra_walk w = { cb, data };
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	return nl_query(s, nlh, ra_reply, &w);
+}

@@ -90,6 +90,10 @@ int addr6_add(struct nl_sock *s, int ifindex, const struct in6_addr *addr,
 int route6_add_default(struct nl_sock *s, int ifindex,
 		       const struct in6_addr *gateway);
 int addr6_sysctls(const char *ifname);
+int addr6_get_global(struct nl_sock *s, int ifindex, struct in6_addr *addr,
+		     int *prefix);
+int route6_each_ra_default(struct nl_sock *s,
+			   int (*cb)(int ifindex, void *data), void *data);
 
 /* --- sysctl.c --- */
 

@@ -24,7 +24,8 @@ FUZZ_SRCS_cidr    := parse.c
 FUZZ_SRCS_words   := parse.c
 FUZZ_SRCS_record  := record.c parse.c
 FUZZ_SRCS_resolv  := etc.c parse.c
-FUZZ_SRCS_cmdline := parse.c parse6.c capset.c netspec.c lanopts.c tests/fuzz/stub.c
+FUZZ_SRCS_cmdline := parse.c parse6.c capset.c netspec.c lanopts.c opts6.c \
+		     tests/fuzz/stub.c
 FUZZ_SRCS_json    := $(JSON_SRCS)
 FUZZ_SRCS_netspec := netspec.c parse.c
 

@@ -15,7 +15,9 @@
  * subnet and not its gateway (on the LAN, --net macvlan:/ipvlan:, an --ip
  * that is a host of its own /8 to /30, a --gateway another host of it, no
  * ports, bridge, subnet or --fw-compat and neither CAP_NET_ADMIN nor
- * CAP_NET_RAW), at most MAX_DNS resolvers, valid and
+ * CAP_NET_RAW), with --ipv6 (only on a bridge) a prefix whose host bits
+ * hold every IPv4 host number and an --ip6 that mirrors --ip, IPv6 -p
+ * and resolvers only with --ipv6, at most MAX_DNS resolvers, valid and
  * NULL-terminated -e entries, a numeric identity for -u, an existing
  * directory for -w, and a command inside argv.
  */
@@ -34,7 +36,8 @@ static int same_map(const struct port_map *a, const struct port_map *b)
 	return a->proto == b->proto &&
 	       a->host_addr.s_addr == b->host_addr.s_addr &&
 	       a->host_port == b->host_port && a->port == b->port &&
-	       a->count == b->count;
+	       a->count == b->count && a->family == b->family &&
+	       !memcmp(&a->host_addr6, &b->host_addr6, sizeof(a->host_addr6));
 }
 
 static void check_ports(const struct options *o)
@@ -57,9 +60,11 @@ static void check_ports(const struct options *o)
 		FUZZ_ASSERT(pm->proto == IPPROTO_TCP ||
 			    pm->proto == IPPROTO_UDP, "proto %u", pm->proto);
 		FUZZ_ASSERT(o->port_specs[i] &&
-			    !parse_publish(o->port_specs[i], &again, &why) &&
+			    !parse_publish6(o->port_specs[i], &again, &why) &&
 			    same_map(pm, &again),
 			    "map %zu does not match its -p text", i);
+		FUZZ_ASSERT(pm->family != AF_INET6 || o->ipv6,
+			    "-p %s: IPv6 without --ipv6", o->port_specs[i]);
 		total += pm->count;
 	}
 	FUZZ_ASSERT(total <= 1024, "%zu ports published", total);
@@ -99,6 +104,29 @@ static void check_lan(const struct options *o)
 		    "NET_RAW, or without a parent");
 }
 
+/* --ipv6: on a bridge only, a prefix whose host bits hold every IPv4
+ * host number, and an --ip6 that is the mirror of --ip.
+ */
+static void check_ipv6(const struct options *o)
+{
+	struct in6_addr mirror;
+
+	FUZZ_ASSERT(o->ipv6 || (!o->ndns6 && !o->ip6_given &&
+				!o->subnet6_given), "IPv6 options without ipv6");
+	if (!o->ipv6)
+		return;
+	FUZZ_ASSERT(!o->lan && !o->net_none, "--ipv6 off a bridge");
+	FUZZ_ASSERT(o->prefix6 >= 64 && o->prefix6 <= 120 &&
+		    o->prefix6 <= 128 - (32 - o->prefix),
+		    "prefix6 %d with prefix %d", o->prefix6, o->prefix);
+	if (o->ip6_given)
+		FUZZ_ASSERT(o->ip_given &&
+			    !subnet6_mirror(o->subnet, o->prefix, o->ip,
+					    &o->subnet6, o->prefix6, &mirror) &&
+			    !memcmp(&mirror, &o->ip6, sizeof(mirror)),
+			    "--ip6 is not the mirror of --ip");
+}
+
 static void check_net(const struct options *o)
 {
 	FUZZ_ASSERT(o->prefix >= 8 && o->prefix <= 30 &&
@@ -112,7 +140,9 @@ static void check_net(const struct options *o)
 				    subnet_host(o->subnet, 1).s_addr,
 			    "--ip %08x in %08x/%d", ntohl(o->ip.s_addr),
 			    ntohl(o->subnet.s_addr), o->prefix);
-	FUZZ_ASSERT(o->ndns <= MAX_DNS, "%zu resolvers", o->ndns);
+	FUZZ_ASSERT(o->ndns + o->ndns6 <= MAX_DNS, "%zu resolvers",
+		    o->ndns + o->ndns6);
+	check_ipv6(o);
 }
 
 static void check_rest(const struct options *o, int argc, char **argv)

@@ -128,6 +128,43 @@ static void test_bad(void)
 	CHECK(record_encode(&r, buf, 10) == -ENOSPC, "tiny buffer refused");
 }
 
+/* --ipv6: the address and the mappings of each family survive; a
+ * record without IPv6 has none.
+ */
+static void test_ipv6(void)
+{
+	struct record r, back;
+	uint8_t buf[RECORD_MAX];
+	struct in6_addr a, h;
+	int len;
+
+	fill(&r, 3, 200);
+	inet_pton(AF_INET6, "fd6e:7372:756e::2", &a);
+	inet_pton(AF_INET6, "2001:db8::1", &h);
+	r.has6 = 1;
+	r.addr6 = a;
+	r.ports[1].family = AF_INET6;
+	r.ports[1].host_addr6 = h;
+	r.ports[2].family = AF_INET;	/* 0.0.0.0: IPv4 only */
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(len > 0 && len <= RECORD_MAX &&
+	      !record_decode(buf, (size_t)len, &back), "IPv6 record reads");
+	CHECK(back.has6 && !memcmp(&back.addr6, &a, sizeof(a)),
+	      "IPv6 address survives");
+	CHECK(back.nports == 3 && back.ports[0].family == AF_UNSPEC &&
+	      back.ports[1].family == AF_INET6 &&
+	      !memcmp(&back.ports[1].host_addr6, &h, sizeof(h)) &&
+	      back.ports[1].host_port == 8081 && back.ports[1].port == 80 &&
+	      back.ports[2].family == AF_INET && !back.ports[2].host_addr.s_addr,
+	      "each mapping keeps its family and address");
+	CHECK(strlen(back.command) >= 40, "command still kept (%zu chars)",
+	      strlen(back.command));
+	fill(&r, 1, 10);
+	len = record_encode(&r, buf, sizeof(buf));
+	CHECK(len > 0 && !record_decode(buf, (size_t)len, &back) &&
+	      !back.has6, "a record without --ipv6 has no IPv6 address");
+}
+
 static void test_command(void)
 {
 	struct record r;
@@ -184,6 +221,7 @@ int main(void)
 	test_limits();
 	test_lan();
 	test_bad();
+	test_ipv6();
 	test_command();
 	return CHECK_DONE();
 }
