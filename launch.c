@@ -388,8 +388,8 @@ void launch_keep(struct host *h)
  */
 static int64_t own_time_left(struct host *h)
 {
-	return nat_elem_expires(&h->nft, NAT_SET_ADDRS, &h->sb.addr,
-				sizeof(h->sb.addr));
+	return nat_elem_expires(&h->nft, NFPROTO_IPV4, NAT_SET_ADDRS,
+				&h->sb.addr, sizeof(h->sb.addr));
 }
 
 /* Our IPv4 elements, renewed by us when the keeper fell behind (or the
@@ -432,10 +432,7 @@ void launch_renew(void *data)
 	if (!h->published)
 		return;
 	launch_keep(h);
-	/* IPv6's elements are renewed by their own nsrun: the keeper keeps
-	 * table ip nsrun only. Each family on its own: one failing does not
-	 * stop the other.
-	 */
+	/* Each family on its own: one failing does not stop the other. */
 	err6 = launch6_renew(h);
 	err = renew_own(h);
 	if (!err)

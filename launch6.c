@@ -98,20 +98,29 @@ void launch6_publish(struct host *h)
 }
 
 /**
- * launch6_renew() - renew the IPv6 elements, remaking table ip6 nsrun
- *		     when someone deleted it
+ * launch6_renew() - renew the IPv6 elements when the keeper fell behind,
+ *		     remaking table ip6 nsrun when someone deleted it
  * @h:		host side
+ *
+ * As for IPv4 (launch.c's renew_own()): the keeper renews them with
+ * everyone's; this nsrun does only when they have less than half their
+ * timeout left.
  *
  * Return: 0 or -errno.
  */
 int launch6_renew(struct host *h)
 {
 	struct nat_bridge6 nb = { h->br.name, h->br.net6, h->br.prefix6 };
+	int64_t left;
 	int err;
 
 	if (!h->published6)
 		return 0;
-	err = nat6_renew(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+	left = nat6_time_left(&h->nft, &h->sb);
+	if (left >= ELEM_TIMEOUT_MS / 2)
+		return 0;
+	err = left == -ENOENT || left >= 0 ?
+	      nat6_renew(&h->nft, &h->sb, ELEM_TIMEOUT_MS) : (int)left;
 	if (err == -ENOENT) {
 		err = nat6_shared_ensure(&h->nft, &nb);
 		if (!err)

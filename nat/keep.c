@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* keep.c - keep the shared table for every sandbox at once: renew the
- * elements of the running ones, delete those of the dead.
+/* keep.c - keep the shared tables (ip nsrun and ip6 nsrun) for every
+ * sandbox at once: renew the elements of the running ones, delete those
+ * of the dead.
  *
  * One nsrun per network namespace does this (the program layer chooses
  * which), so renewing costs one short run of batches per period however
@@ -40,18 +41,30 @@
 /* Room for the largest element: key, data, comment and headers. */
 #define KEEP_ELEM_MAX 512
 
-static const char *const kept_sets[] = { NAT_SET_ADDRS, NAT_MAP_ANY,
-					 NAT_MAP_ADDR };
+/* The sets kept, in both shared tables (ip6 nsrun has no address hints:
+ * the IPv4 ones serve both families).
+ */
+static const struct kept_set {
+	int family;
+	const char *name;
+} kept_sets[] = {
+	{ NFPROTO_IPV4, NAT_SET_ADDRS },
+	{ NFPROTO_IPV4, NAT_MAP_ANY },
+	{ NFPROTO_IPV4, NAT_MAP_ADDR },
+	{ NFPROTO_IPV6, NAT_MAP_ANY },
+	{ NFPROTO_IPV6, NAT_MAP_ADDR },
+};
 
 /**
  * struct kept - one of a sandbox's elements, copied out of the dump
- * @set:	its set
- * @key, @data, @udata: as dumped
+ * @set:	its set and family
+ * @key, @data, @udata: as dumped (the largest: ip6 nsrun's ports-addr,
+ *		24 bytes of key and 20 of data)
  * @name, @pid: its owner, from the comment
  */
 struct kept {
-	const char *set;
-	uint8_t key[16], data[16], udata[NFT_USERDATA_MAXLEN];
+	const struct kept_set *set;
+	uint8_t key[24], data[20], udata[NFT_USERDATA_MAXLEN];
 	size_t key_len, data_len, udata_len;
 	char name[64];
 	pid_t pid;
@@ -60,7 +73,7 @@ struct kept {
 /**
  * struct keep_walk - what nat_keep() collects from the dumps
  * @set:	the set being dumped
- * @e:		its elements
+ * @e:		the elements
  * @n:		entries used
  * @size:	entries allocated
  * @live:	the caller's test of an owner
@@ -69,7 +82,7 @@ struct kept {
  *		or without a timeout)
  */
 struct keep_walk {
-	const char *set;
+	const struct kept_set *set;
 	struct kept *e;
 	size_t n, size;
 	nat_live_cb live;
@@ -136,10 +149,12 @@ static void put_kept(struct nat_batch *b, const struct kept *k, int add,
 	uint64_t timeout = htobe64(timeout_ms);
 	struct nlattr *list, *elem;
 
+	/* A batch may mix families: each message names its own. */
+	b->family = (uint8_t)k->set->family;
 	rule_msg_start(b, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
 		       add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
-	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, k->set);
+	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, k->set->name);
 	list = expr_nest(b, NFTA_SET_ELEM_LIST_ELEMENTS);
 	elem = expr_nest(b, NFTA_LIST_ELEM);
 	expr_put_value(b, NFTA_SET_ELEM_KEY, k->key, k->key_len);
@@ -216,15 +231,16 @@ static int read_sets(struct nl_sock *s, struct keep_walk *w)
 	int err = 0;
 
 	for (i = 0; !err && i < sizeof(kept_sets) / sizeof(kept_sets[0]); i++) {
-		w->set = kept_sets[i];
-		err = nat_list_elems(s, w->set, collect, w);
+		w->set = &kept_sets[i];
+		err = nat_list_elems(s, w->set->family, w->set->name, collect,
+				     w);
 	}
 	return err;
 }
 
 /**
- * nat_keep() - renew the running sandboxes' elements of the shared
- *		table and delete the dead ones'
+ * nat_keep() - renew the running sandboxes' elements of both shared
+ *		tables and delete the dead ones'
  * @s:		NETLINK_NETFILTER socket
  * @read_owners: called once the elements are read, before @live: reads
  *		which sandboxes run. In that order, a sandbox launched

@@ -273,14 +273,16 @@ static int on_elems(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-/* GETSETELEM for @set of the shared table, a dump or one @key. */
+/* GETSETELEM for @set of the shared table of @b's family, a dump or one
+ * @key. Both families' shared tables have the same name.
+ */
 static struct nlmsghdr *elem_request(struct nat_batch *b, const char *set,
 				     const void *key, size_t key_len)
 {
 	struct nlattr *list, *elem;
 
 	expr_msg_start(b, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETSETELEM,
-		       NFPROTO_IPV4, key ? 0 : NLM_F_DUMP, 0);
+		       b->family, key ? 0 : NLM_F_DUMP, 0);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, set);
 	if (key) {
@@ -297,6 +299,7 @@ static struct nlmsghdr *elem_request(struct nat_batch *b, const char *set,
  * nat_list_elems() - call @cb for each element of a set of the shared
  *		      table that has not expired
  * @s:		NETLINK_NETFILTER socket
+ * @family:	NFPROTO_IPV4 (table ip nsrun) or NFPROTO_IPV6 (ip6 nsrun)
  * @set:	NAT_SET_ADDRS, NAT_MAP_ANY or NAT_MAP_ADDR
  * @cb:		called with each element, valid during the call only;
  *		non-zero stops the walk
@@ -306,12 +309,12 @@ static struct nlmsghdr *elem_request(struct nat_batch *b, const char *set,
  * there is no shared table yet), or the kernel's -errno (-EAGAIN when
  * the ruleset changed during the dump: the caller may retry).
  */
-int nat_list_elems(struct nl_sock *s, const char *set, nat_elem_cb cb,
-		   void *data)
+int nat_list_elems(struct nl_sock *s, int family, const char *set,
+		   nat_elem_cb cb, void *data)
 {
 	uint32_t buf[(128 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
 	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .family = NFPROTO_IPV4 };
+			       .family = (uint8_t)family };
 	struct elem_walk w = { cb, data, 0 };
 	struct nlmsghdr *nlh = elem_request(&b, set, NULL, 0);
 	int err;
@@ -333,6 +336,7 @@ static int take_expiry(const struct nat_elem *e, void *data)
 /**
  * nat_elem_expires() - how long one element of the shared table has left
  * @s:		NETLINK_NETFILTER socket
+ * @family:	NFPROTO_IPV4 or NFPROTO_IPV6, the shared table's family
  * @set:	its set
  * @key:	its key, as in the set
  * @key_len:	bytes in @key
@@ -340,12 +344,12 @@ static int take_expiry(const struct nat_elem *e, void *data)
  * Return: milliseconds left (INT64_MAX for no timeout), -ENOENT when it
  * is not there, or the kernel's -errno.
  */
-int64_t nat_elem_expires(struct nl_sock *s, const char *set, const void *key,
-			 size_t key_len)
+int64_t nat_elem_expires(struct nl_sock *s, int family, const char *set,
+			 const void *key, size_t key_len)
 {
 	uint32_t buf[(192 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
 	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .family = NFPROTO_IPV4 };
+			       .family = (uint8_t)family };
 	struct elem_walk w = { take_expiry, NULL, 0 };
 	struct nlmsghdr *nlh = elem_request(&b, set, key, key_len);
 	int64_t left = -ENOENT;
@@ -393,5 +397,5 @@ int nat_list_addrs(struct nl_sock *s, nat_addr_cb cb, void *data)
 {
 	struct addr_walk w = { cb, data };
 
-	return nat_list_elems(s, NAT_SET_ADDRS, take_addr, &w);
+	return nat_list_elems(s, NFPROTO_IPV4, NAT_SET_ADDRS, take_addr, &w);
 }

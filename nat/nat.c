@@ -147,17 +147,18 @@ static ssize_t build(void *buf, size_t size, const struct nat_sandbox *sb,
 }
 
 /**
- * nat_table_exists() - whether table ip @name exists
+ * nat_table_exists() - whether a table exists
  * @s:		NETLINK_NETFILTER socket
+ * @family:	its family, NFPROTO_IPV4 for table ip @name
  * @name:	table name
  *
  * Return: true when it does.
  */
-bool nat_table_exists(struct nl_sock *s, const char *name)
+bool nat_table_exists(struct nl_sock *s, int family, const char *name)
 {
 	uint32_t buf[(64 + NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
 	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .family = NFPROTO_IPV4 };
+			       .family = (uint8_t)family };
 
 	rule_msg_start(&b, NFT_MSG_GETTABLE, 0);
 	expr_put_str(&b, NFTA_TABLE_NAME, name);
@@ -211,7 +212,7 @@ int nat_create(struct nl_sock *s, const struct nat_sandbox *sb)
 	len = build(buf, sizeof(buf), sb, &seq);
 	err = nl_send_batch(s, buf, len);
 	if (err == -EPERM || err == -EEXIST)
-		err = nat_table_exists(s, sb->table) ? -EEXIST : -EADDRINUSE;
+		err = nat_table_exists(s, NFPROTO_IPV4, sb->table) ? -EEXIST : -EADDRINUSE;
 	return err;
 }
 

@@ -17,6 +17,8 @@
 #include <sys/types.h>
 #include <netinet/in.h>
 
+#include <linux/netfilter.h>	/* NFPROTO_IPV4, NFPROTO_IPV6 */
+
 #include "../nl.h"
 
 /* Total published ports (range members counted) one sandbox may have:
@@ -57,7 +59,7 @@ ssize_t nat_shared_build(void *buf, size_t size, uint32_t first_seq);
 ssize_t nat_bridge_build(void *buf, size_t size, const struct nat_bridge *br,
 			 uint32_t first_seq);
 int nat_shared_ensure(struct nl_sock *s, const struct nat_bridge *br);
-bool nat_table_exists(struct nl_sock *s, const char *name);
+bool nat_table_exists(struct nl_sock *s, int family, const char *name);
 
 /**
  * struct nat_port - one published mapping, a single port or a range
@@ -214,11 +216,12 @@ int nat6_publish(struct nl_sock *s, const struct nat_sandbox *sb,
 int nat6_renew(struct nl_sock *s, const struct nat_sandbox *sb,
 	       uint32_t timeout_ms);
 int nat6_unpublish(struct nl_sock *s, const struct nat_sandbox *sb);
+int64_t nat6_time_left(struct nl_sock *s, const struct nat_sandbox *sb);
 
 typedef int (*nat_addr_cb)(struct in_addr addr, void *data);
 
-int nat_list_elems(struct nl_sock *s, const char *set, nat_elem_cb cb,
-		   void *data);
+int nat_list_elems(struct nl_sock *s, int family, const char *set,
+		   nat_elem_cb cb, void *data);
 
 /* Whether the sandbox @name with record pid @pid runs: non-zero if so. */
 typedef int (*nat_live_cb)(const char *name, pid_t pid, void *data);
@@ -226,8 +229,8 @@ typedef int (*nat_live_cb)(const char *name, pid_t pid, void *data);
 int nat_keep(struct nl_sock *s, int (*read_owners)(void *data),
 	     nat_live_cb live, void *data, uint32_t timeout_ms);
 int nat_forget(struct nl_sock *s, const char *name, pid_t pid);
-int64_t nat_elem_expires(struct nl_sock *s, const char *set, const void *key,
-			 size_t key_len);
+int64_t nat_elem_expires(struct nl_sock *s, int family, const char *set,
+			 const void *key, size_t key_len);
 
 int nat_list_addrs(struct nl_sock *s, nat_addr_cb cb, void *data);
 

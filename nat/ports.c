@@ -283,7 +283,7 @@ static int delete_each(struct nl_sock *s, const struct nat_sandbox *sb)
 	int err;
 
 	for (i = 0; (set = elem_at(sb, i, &e)); i++) {
-		if (nat_elem_expires(s, set, e.key, e.key_len) == INT64_MAX)
+		if (nat_elem_expires(s, NFPROTO_IPV4, set, e.key, e.key_len) == INT64_MAX)
 			return i ? -EBUSY : -EADDRINUSE;
 		err = send_elems(s, sb, NAT_ELEMS_DEL, 0, i);
 		if (err && err != -ENOENT)

@@ -2,16 +2,18 @@
 /* ports6.c - a sandbox's IPv6 published ports as elements of table ip6
  * nsrun's maps (see shared6.c), each with a timeout.
  *
- * The same life as ports.c's IPv4 elements: the running nsrun renews
- * them (a delete and an add in one batch, which the kernel commits at
- * once), a SIGKILLed nsrun's expire, and a new sandbox that holds the
- * host port deletes a dead one's element before adding its own. There
- * is no address element: the IPv4 one in table ip nsrun is the hint for
- * both families, whose addresses mirror each other.
+ * The same life as ports.c's IPv4 elements: the keeper renews them with
+ * everyone's (nat/keep.c), their own nsrun only when the keeper falls
+ * behind, a SIGKILLed nsrun's go at the keeper's next tick or expire,
+ * and a new sandbox that holds the host port deletes a dead one's
+ * element before adding its own. There is no address element: the IPv4
+ * one in table ip nsrun is the hint for both families, whose addresses
+ * mirror each other.
  */
 #include <endian.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -258,6 +260,27 @@ int nat6_renew(struct nl_sock *s, const struct nat_sandbox *sb,
 		return err;
 	err = nat6_publish(s, sb, timeout_ms);
 	return err;
+}
+
+/**
+ * nat6_time_left() - how long a sandbox's first IPv6 element has left
+ * @s:		NETLINK_NETFILTER socket
+ * @sb:		the sandbox
+ *
+ * The keeper renews both families' elements in one round, so one
+ * element says whether the keeper keeps all of them.
+ *
+ * Return: as nat_elem_expires()'s; INT64_MAX with no IPv6 port.
+ */
+int64_t nat6_time_left(struct nl_sock *s, const struct nat_sandbox *sb)
+{
+	struct elem6 e;
+
+	if (!sb->nports6 || !sb->ports6[0].count)
+		return INT64_MAX;
+	port6_elem(&e, sb, &sb->ports6[0], 0);
+	return nat_elem_expires(s, NFPROTO_IPV6, sb->ports6[0].any ?
+				NAT_MAP_ANY : NAT_MAP_ADDR, e.key, e.key_len);
 }
 
 /**

@@ -362,10 +362,10 @@ int nat_shared_ensure(struct nl_sock *s, const struct nat_bridge *br)
 	int err;
 
 	marker_key(br, key);
-	if (nat_elem_expires(s, NAT_SET_BRIDGES, key, sizeof(key)) >= 0)
+	if (nat_elem_expires(s, NFPROTO_IPV4, NAT_SET_BRIDGES, key,
+			     sizeof(key)) >= 0)
 		return 0;
-
-	if (!nat_table_exists(s, NAT_SHARED_TABLE)) {
+	if (!nat_table_exists(s, NFPROTO_IPV4, NAT_SHARED_TABLE)) {
 		len = nat_shared_build(buf, sizeof(buf), nl_next_seq(s));
 		err = nl_send_batch(s, buf, len);
 		if (err && err != -EEXIST)

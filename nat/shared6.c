@@ -308,41 +308,6 @@ ssize_t nat6_bridge_build(void *buf, size_t size,
 	return finish6(&b);
 }
 
-/* Whether @br's marker is in @bridges: a query, not a batch, so a launch
- * on a bridge whose rules exist commits nothing here (each commit waits
- * its turn behind the others' of the namespace).
- */
-static bool marker6_exists(struct nl_sock *s, const struct nat_bridge6 *br)
-{
-	uint32_t buf[(256 + IFNAMSIZ + IP6_LEN) / sizeof(uint32_t)];
-	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .family = NFPROTO_IPV6 };
-	uint8_t key[IFNAMSIZ + IP6_LEN];
-	struct nlattr *list, *elem;
-
-	marker6_key(br, key);
-	rule_msg_start(&b, NFT_MSG_GETSETELEM, 0);
-	expr_put_str(&b, NFTA_SET_ELEM_LIST_TABLE, NAT6_SHARED_TABLE);
-	expr_put_str(&b, NFTA_SET_ELEM_LIST_SET, NAT6_SET_BRIDGES);
-	list = expr_nest(&b, NFTA_SET_ELEM_LIST_ELEMENTS);
-	elem = expr_nest(&b, NFTA_LIST_ELEM);
-	expr_put_value(&b, NFTA_SET_ELEM_KEY, key, sizeof(key));
-	expr_nest_end(&b, elem);
-	expr_nest_end(&b, list);
-	return !b.err && nl_query(s, b.nlh, NULL, NULL) == 0;
-}
-
-static bool table6_exists(struct nl_sock *s)
-{
-	uint32_t buf[(64 + NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
-	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .family = NFPROTO_IPV6 };
-
-	rule_msg_start(&b, NFT_MSG_GETTABLE, 0);
-	expr_put_str(&b, NFTA_TABLE_NAME, NAT6_SHARED_TABLE);
-	return !b.err && nl_query(s, b.nlh, NULL, NULL) == 0;
-}
-
 /**
  * nat6_shared_ensure() - make sure table ip6 nsrun and @br's rules in it
  *			  exist
@@ -358,16 +323,19 @@ static bool table6_exists(struct nl_sock *s)
 int nat6_shared_ensure(struct nl_sock *s, const struct nat_bridge6 *br)
 {
 	static uint32_t buf[8192 / sizeof(uint32_t)];
+	uint8_t key[IFNAMSIZ + IP6_LEN];
 	ssize_t len;
 	int err;
 
-	if (!table6_exists(s)) {
+	marker6_key(br, key);
+	if (nat_elem_expires(s, NFPROTO_IPV6, NAT6_SET_BRIDGES, key,
+			     sizeof(key)) >= 0)
+		return 0;
+	if (!nat_table_exists(s, NFPROTO_IPV6, NAT6_SHARED_TABLE)) {
 		len = nat6_shared_build(buf, sizeof(buf), nl_next_seq(s));
 		err = nl_send_batch(s, buf, len);
 		if (err && err != -EEXIST)
 			return err;
-	} else if (marker6_exists(s, br)) {
-		return 0;
 	}
 	len = nat6_bridge_build(buf, sizeof(buf), br, nl_next_seq(s));
 	err = nl_send_batch(s, buf, len);
