@@ -32,7 +32,7 @@ static const uint8_t *random_mac(uint8_t *mac)
 
 /* Creates the bridge, or finds the one another nsrun (or the admin) made. */
 static int bridge_index(struct nl_sock *rt, const char *name,
-			unsigned int *mtu)
+			struct bridge *br)
 {
 	uint8_t mac[ETH_ALEN] = { 0 };
 	struct link_info li;
@@ -53,7 +53,8 @@ static int bridge_index(struct nl_sock *rt, const char *name,
 		    name);
 	if (!li.up && (err = link_set_up(rt, li.ifindex)))
 		die_nl(rt, err, "bringing up bridge %s", name);
-	*mtu = li.mtu;
+	br->mtu = li.mtu;
+	memcpy(br->mac, li.mac, sizeof(br->mac));
 	return li.ifindex;
 }
 
@@ -129,7 +130,7 @@ void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
 		  struct bridge *br)
 {
 	br->name = want->name;
-	br->ifindex = bridge_index(rt, want->name, &br->mtu);
+	br->ifindex = bridge_index(rt, want->name, br);
 	bridge_subnet(rt, want, br);
 	bridge_sysctls(want);
 	if (want->ipv6)
@@ -148,7 +149,7 @@ static void no_ipv6(const char *port)
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
 		 port);
-	err = sysctl_ensure(path, "1");
+	err = sysctl_set(path, "1");
 	if (err && err != -ENOENT)
 		die_err(err, "disabling IPv6 on %s", port);
 }

@@ -37,8 +37,8 @@
  */
 static void no_ipv6(void)
 {
-	int err = sysctl_ensure("/proc/sys/net/ipv6/conf/default/disable_ipv6",
-				"1");
+	int err = sysctl_set("/proc/sys/net/ipv6/conf/default/disable_ipv6",
+			     "1");
 
 	if (err && err != -ENOENT)
 		die_err(err, "disabling IPv6 in the sandbox");
@@ -135,8 +135,7 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 	 * later): retried after 100 ms, not the kernel's second, the first
 	 * reply is not held up. The sandbox's own setting.
 	 */
-	err = sysctl_ensure("/proc/sys/net/ipv4/neigh/eth0/retrans_time_ms",
-			    "100");
+	err = arp_set_retrans(rt, idx, 100);
 	if (err)
 		die_err(err, "setting eth0's ARP retry time");
 	err = c->has6 ? addr6_sysctls("eth0") : 0;
@@ -160,8 +159,10 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 	}
 	if (c->has6)
 		setup_eth0_v6(rt, idx, c);
-	/* Best effort: without it the host learns the MAC on first use. */
-	arp_announce(rt, idx, c->gateway);
+	/* The gateway's MAC, as the host learnt ours (launch.c): nothing
+	 * broadcast. Best effort: without it the sandbox asks on first use.
+	 */
+	arp_set_entry(rt, idx, c->gateway, c->gateway_mac);
 }
 
 /* Bringing up eth0 fails with EADDRINUSE while a macvlan with its MAC is

@@ -23,6 +23,7 @@
 struct netconf {
 	struct in_addr addr;
 	struct in_addr gateway;
+	uint8_t gateway_mac[6];
 	int prefix;
 	uint8_t mac[6];
 	int has6;

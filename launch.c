@@ -23,6 +23,7 @@
 #include "log.h"
 #include "nat/ct.h"
 #include "nat/nat.h"
+#include "netsetup/arp.h"
 #include "netsetup/netsetup.h"
 #include "process.h"
 
@@ -192,6 +193,16 @@ static void create_veth(struct host *h, pid_t child)
 	step("created veth %s in %s", name, h->br.name);
 }
 
+/* The host learns the sandbox's MAC from us, not from a broadcast that
+ * every port of the bridge would get (netsetup/arp.c). Best effort:
+ * without it the host resolves the address on first use.
+ */
+static void introduce(struct host *h)
+{
+	arp_set_entry(&h->rt, h->br.ifindex, h->conf.addr, h->conf.mac);
+	fdb_add_static(&h->rt, h->port_index, h->conf.mac);
+}
+
 /* The host ports are bound, which keeps other sandboxes off them, but a
  * CNI attachment binds none: its elements in the shared table, which have
  * no timeout, are its claim. Which one holds a port is in the records.
@@ -324,7 +335,10 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 		create_veth(h, child);
 	crash_point("veth");
 	claim(h, o, child);
+	if (h->net)
+		introduce(h);
 	h->conf.gateway = h->br.gateway;
+	memcpy(h->conf.gateway_mac, h->br.mac, sizeof(h->conf.gateway_mac));
 	h->conf.prefix = h->br.prefix;
 	h->conf.gateway6 = h->br.gateway6;
 	h->conf.prefix6 = h->br.prefix6;

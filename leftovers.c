@@ -105,7 +105,7 @@ void leftovers_end(const struct stat *netns)
 static void shorten_orphans(int net_fd)
 {
 	if (net_fd >= 0 && !setns(net_fd, CLONE_NEWNET))
-		sysctl_ensure("/proc/sys/net/ipv4/tcp_orphan_retries", "1");
+		sysctl_set("/proc/sys/net/ipv4/tcp_orphan_retries", "1");
 }
 
 /* The caller's descriptors that nsrun inherited (all of nsrun's own are

@@ -1,21 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* arp.c - announce a new address on its link: resolve the gateway.
+/* arp.c - make a new address known on its link.
  *
  * A sandbox that takes an address the last one gave up may find the
  * host's neighbour entry for it failed or probing (the host tried to
  * reach the old holder meanwhile); ARP retries once a second, so the
- * first connection would wait. An ARP request from the new holder for
- * the gateway's address (RFC 826: the receiver of a request for itself
- * learns the sender) settles the entry at once, and sends what the host
- * had queued for it. The CNI bridge plugin sends a gratuitous ARP for the
- * same reason. The kernel sends the request itself when told to use a
- * neighbour entry (NTF_USE): no packet socket, whose close would wait for
- * an RCU grace period (some 10 ms).
+ * first connection would wait.
+ *
+ * On a bridge of nsrun's, nothing is broadcast: the MAC follows from the
+ * address, so nsrun tells the host's neighbour table (the entry made
+ * stale with that MAC, which sends what the host had queued) and the
+ * bridge (a static entry for the MAC on the sandbox's port), and the
+ * sandbox's own table learns the gateway's MAC the same way. A broadcast
+ * goes to every port of the bridge: with a thousand sandboxes, a
+ * thousand copies, each handled in its namespace, on every launch.
+ *
+ * On a LAN (macvlan) and for a CNI attachment, the sandbox asks for the
+ * gateway instead (RFC 826: the receiver of a request for itself learns
+ * the sender); the CNI bridge plugin sends a gratuitous ARP for the same
+ * reason. The kernel sends the request itself when told to use a
+ * neighbour entry (NTF_USE): no packet socket, whose close would wait
+ * for an RCU grace period (some 10 ms).
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/if_ether.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
@@ -63,4 +73,146 @@ int arp_announce(struct nl_sock *s, int ifindex, struct in_addr gateway)
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
 	return nl_request_built(s, arp_build_resolve(buf, ifindex, gateway));
+}
+
+/**
+ * arp_build_entry() - build the request that sets a neighbour entry
+ *		       (ip neigh replace ADDR lladdr MAC dev DEV nud stale)
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @ifindex:	the link
+ * @addr:	the neighbour's address
+ * @mac:	its MAC, ETH_ALEN bytes
+ *
+ * Stale, not permanent: the kernel uses the MAC at once, confirms it as
+ * traffic flows, and forgets it once it is gone, like a learnt one.
+ *
+ * Return: the message, or NULL when @ifindex is not positive.
+ */
+struct nlmsghdr *arp_build_entry(void *buf, int ifindex, struct in_addr addr,
+				 const uint8_t *mac)
+{
+	struct nlmsghdr *nlh = arp_build_resolve(buf, ifindex, addr);
+	struct ndmsg *ndm;
+
+	if (!nlh)
+		return NULL;
+	ndm = mnl_nlmsg_get_payload(nlh);
+	ndm->ndm_state = NUD_STALE;
+	ndm->ndm_flags = 0;
+	mnl_attr_put(nlh, NDA_LLADDR, ETH_ALEN, mac);
+	return nlh;
+}
+
+/**
+ * arp_set_entry() - set a neighbour entry, as arp_build_entry() says
+ * @s:		rtnetlink socket of the link's namespace
+ * @ifindex:	the link
+ * @addr:	the neighbour's address
+ * @mac:	its MAC
+ *
+ * Return: 0 or -errno.
+ */
+int arp_set_entry(struct nl_sock *s, int ifindex, struct in_addr addr,
+		  const uint8_t *mac)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return nl_request_built(s, arp_build_entry(buf, ifindex, addr, mac));
+}
+
+/**
+ * fdb_build_static() - build the request that tells a bridge which port
+ *			a MAC is behind (bridge fdb replace MAC dev PORT
+ *			master static)
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @port:	the bridge port
+ * @mac:	the MAC, ETH_ALEN bytes
+ *
+ * The bridge then never floods a frame for it to every port while it
+ * learns, and never moves it to another port; the entry goes with the
+ * port.
+ *
+ * Return: the message, or NULL when @port is not positive.
+ */
+struct nlmsghdr *fdb_build_static(void *buf, int port, const uint8_t *mac)
+{
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	if (port <= 0)
+		return NULL;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_BRIDGE;
+	ndm->ndm_ifindex = port;
+	ndm->ndm_state = NUD_NOARP;
+	ndm->ndm_flags = NTF_MASTER;
+	mnl_attr_put(nlh, NDA_LLADDR, ETH_ALEN, mac);
+	return nlh;
+}
+
+/**
+ * fdb_add_static() - add a bridge's entry, as fdb_build_static() says
+ * @s:		rtnetlink socket of the bridge's namespace
+ * @port:	the bridge port
+ * @mac:	the MAC
+ *
+ * Return: 0 or -errno.
+ */
+int fdb_add_static(struct nl_sock *s, int port, const uint8_t *mac)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return nl_request_built(s, fdb_build_static(buf, port, mac));
+}
+
+/**
+ * arp_build_retrans() - build the request that sets how long ARP waits
+ *			 before it asks again on a link (ip ntable change
+ *			 name arp_cache dev DEV retrans MS)
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @ifindex:	the link
+ * @ms:		milliseconds
+ *
+ * The same setting as net.ipv4.neigh.DEV.retrans_time_ms, without the
+ * walk through /proc/sys (see sysctl_set()).
+ *
+ * Return: the message, or NULL when @ifindex is not positive.
+ */
+struct nlmsghdr *arp_build_retrans(void *buf, int ifindex, uint64_t ms)
+{
+	struct nlmsghdr *nlh;
+	struct ndtmsg *ndtm;
+	struct nlattr *parms;
+
+	if (ifindex <= 0)
+		return NULL;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_SETNEIGHTBL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ndtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndtm));
+	ndtm->ndtm_family = AF_INET;
+	mnl_attr_put_strz(nlh, NDTA_NAME, "arp_cache");
+	parms = mnl_attr_nest_start(nlh, NDTA_PARMS);
+	mnl_attr_put_u32(nlh, NDTPA_IFINDEX, (uint32_t)ifindex);
+	mnl_attr_put_u64(nlh, NDTPA_RETRANS_TIME, ms);
+	mnl_attr_nest_end(nlh, parms);
+	return nlh;
+}
+
+/**
+ * arp_set_retrans() - set ARP's retry time on a link
+ * @s:		rtnetlink socket of the link's namespace
+ * @ifindex:	the link
+ * @ms:		milliseconds
+ *
+ * Return: 0 or -errno.
+ */
+int arp_set_retrans(struct nl_sock *s, int ifindex, uint64_t ms)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return nl_request_built(s, arp_build_retrans(buf, ifindex, ms));
 }

@@ -99,5 +99,6 @@ int route6_each_ra_default(struct nl_sock *s,
 
 int sysctl_read(const char *path, char *buf, size_t size);
 int sysctl_ensure(const char *path, const char *value);
+int sysctl_set(const char *path, const char *value);
 
 #endif /* NSRUN_NETSETUP_H */

@@ -119,3 +119,26 @@ int sysctl_ensure(const char *path, const char *value)
 		return 0;
 	return write_value(path, value);
 }
+
+/**
+ * sysctl_set() - make a sysctl have a value, writing first
+ * @path:	file under /proc/sys
+ * @value:	wanted value, as for sysctl_ensure()
+ *
+ * For a value that is almost never there yet (a new interface's, a new
+ * namespace's): one open instead of two. Each open walks /proc/sys, and
+ * the walk grows with the number of network namespaces (every one has
+ * its own "net", "ipv4", "eth0", ... entries, compared one by one). A
+ * write that is refused (a read-only /proc/sys) still succeeds when the
+ * value is right.
+ *
+ * Return: 0 when the value is (now) @value, or -errno.
+ */
+int sysctl_set(const char *path, const char *value)
+{
+	int err = write_value(path, value);
+
+	if (err == -EROFS || err == -EACCES || err == -EPERM)
+		return sysctl_ensure(path, value) ? err : 0;
+	return err;
+}

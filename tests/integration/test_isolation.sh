@@ -13,6 +13,7 @@
 # of the crafting cannot pass for isolation.
 
 . "$(dirname "$0")/../lib.sh"
+FORGE=$NSRT_ROOT/tests/tools/forge.py
 init
 
 # peerlog.py TAG LOG TCPPORT UDPPORT: logs "tcp PEER" for each TCP
@@ -664,7 +665,44 @@ test_loopback_publish() {
 	done
 }
 
+# A launch makes its address known without a broadcast, which every
+# port of the bridge would get: a thousand sandboxes, a thousand copies
+# (netsetup/arp.c). The host has the new sandbox's MAC, and the bridge a
+# static entry for it, before it sent anything; its first ping goes out
+# on what it was told of the gateway.
+test_quiet_launch() {
+	local mac=02:6e:0a:58:00:10 out
+	spawn_host "$T/bc.out" python3 "$FORGE" broadcasts nsrun0 4
+	local listener=$SPAWNED
+	wait_until 5 grep -q listening "$T/bc.out"
+	spawn_nsrun "$T/iso-q.out" --name iso-q --ip 10.88.0.16 -- sh -c "
+		touch $T/q.up
+		i=0
+		while [ \$i -lt 100 ] && [ ! -e $T/q.go ]; do
+			i=\$((i + 1)); sleep 0.05
+		done
+		ping -c1 -W2 10.88.0.1 >/dev/null && echo pinged
+		exec sleep 10"
+	local q=$SPAWNED
+	wait_until 10 test -e "$T/q.up"
+	check_eq "before it sent anything, the host has iso-q's MAC" "$mac" \
+		"$(lladdr 10.88.0.16)"
+	out=$(in_host bridge -j fdb show br nsrun0 | jq -r --arg m "$mac" \
+		'.[] | select(.mac == $m) | .state')
+	check_eq "and the bridge has a static entry for it" static "$out"
+	touch "$T/q.go"
+	check "its first ping is answered" wait_until 5 grep -q pinged \
+		"$T/iso-q.out"
+	wait_exit "$listener" 10
+	# The bridge's own IPv6 and IGMP go to multicast groups: not ours.
+	check_eq "the launch and the ping broadcast nothing on the bridge" "" \
+		"$(grep ' ff:ff:ff:ff:ff:ff ' "$T/bc.out")"
+	kill -TERM "$q" 2>/dev/null
+	wait_exit "$q" 10
+}
+
 test_caps
+test_quiet_launch
 test_spoof && {
 	test_arp
 	test_after_exit

@@ -9,6 +9,9 @@
 #                                PACKET_QDISC_BYPASS ("bypass"), and with it
 #                                and a false protocol ("bypass-lie")
 #   forge.py listen DEV SECONDS  print each marker seen on DEV, one a line
+#   forge.py broadcasts DEV SECONDS
+#                                print each broadcast or multicast frame
+#                                seen on DEV: "ETHERTYPE DST-MAC SRC-MAC"
 #
 # Frames sent: "ok" ones (our MAC, our address: the guard lets them pass,
 # so the test can fail) and forged ones (another MAC, another sender IP
@@ -100,8 +103,27 @@ def listen(dev, seconds):
                 print(m, flush=True)
 
 
+def broadcasts(dev, seconds):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind((dev, 0))
+    s.settimeout(0.1)
+    end = time.time() + seconds
+    print("listening", flush=True)
+    while time.time() < end:
+        try:
+            data = s.recv(4096)
+        except socket.timeout:
+            continue
+        if len(data) >= 14 and data[0] & 1:
+            print("%04x %s %s" % (struct.unpack("!H", data[12:14])[0],
+                                  data[0:6].hex(":"), data[6:12].hex(":")),
+                  flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "send":
         send(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "broadcasts":
+        broadcasts(sys.argv[2], float(sys.argv[3]))
     else:
         listen(sys.argv[2], float(sys.argv[3]))

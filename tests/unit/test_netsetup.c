@@ -449,6 +449,80 @@ static void test_arp(void *buf)
 	      "arp: NDA_DST is the gateway, network order");
 }
 
+/* @nlh's attribute @type, after a header of @hdr bytes; NULL if none. */
+static const struct nlattr *find_attr(const struct nlmsghdr *nlh, size_t hdr,
+				      uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, hdr) {
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	}
+	return NULL;
+}
+
+static void test_neigh_entries(void *buf)
+{
+	const uint8_t mac[6] = { 0x02, 0x6e, 10, 88, 0, 5 };
+	const struct nlattr *a, *p;
+	const struct ndmsg *ndm;
+	const struct ndtmsg *ndtm;
+	struct nlmsghdr *nlh;
+	struct in_addr addr;
+	uint64_t ms = 0;
+	uint32_t idx = 0;
+
+	inet_pton(AF_INET, "10.88.0.5", &addr);
+	CHECK(arp_build_entry(buf, 0, addr, mac) == NULL,
+	      "neigh entry: ifindex 0 refused");
+	nlh = arp_build_entry(buf, 4, addr, mac);
+	ndm = mnl_nlmsg_get_payload(nlh);
+	a = find_attr(nlh, sizeof(*ndm), NDA_LLADDR);
+	CHECK(nlh->nlmsg_type == RTM_NEWNEIGH && ndm->ndm_family == AF_INET &&
+	      ndm->ndm_ifindex == 4 && ndm->ndm_state == NUD_STALE &&
+	      ndm->ndm_flags == 0,
+	      "neigh entry: AF_INET on ifindex 4, stale, not NTF_USE");
+	CHECK(a && mnl_attr_get_payload_len(a) == 6 &&
+	      !memcmp(mnl_attr_get_payload(a), mac, 6),
+	      "neigh entry: NDA_LLADDR is the MAC");
+	a = find_attr(nlh, sizeof(*ndm), NDA_DST);
+	CHECK(a && !memcmp(mnl_attr_get_payload(a), &addr, 4),
+	      "neigh entry: NDA_DST is the address");
+
+	CHECK(fdb_build_static(buf, -1, mac) == NULL, "fdb: port -1 refused");
+	nlh = fdb_build_static(buf, 7, mac);
+	ndm = mnl_nlmsg_get_payload(nlh);
+	a = find_attr(nlh, sizeof(*ndm), NDA_LLADDR);
+	CHECK(nlh->nlmsg_type == RTM_NEWNEIGH && ndm->ndm_family == AF_BRIDGE &&
+	      ndm->ndm_ifindex == 7 && ndm->ndm_state == NUD_NOARP &&
+	      ndm->ndm_flags == NTF_MASTER &&
+	      (nlh->nlmsg_flags & NLM_F_REPLACE),
+	      "fdb: AF_BRIDGE on port 7, static (NUD_NOARP), master, replace");
+	CHECK(a && !memcmp(mnl_attr_get_payload(a), mac, 6),
+	      "fdb: NDA_LLADDR is the MAC");
+
+	CHECK(arp_build_retrans(buf, 0, 100) == NULL,
+	      "retrans: ifindex 0 refused");
+	nlh = arp_build_retrans(buf, 9, 100);
+	ndtm = mnl_nlmsg_get_payload(nlh);
+	a = find_attr(nlh, sizeof(*ndtm), NDTA_NAME);
+	p = find_attr(nlh, sizeof(*ndtm), NDTA_PARMS);
+	CHECK(nlh->nlmsg_type == RTM_SETNEIGHTBL && ndtm->ndtm_family == AF_INET &&
+	      a && !strcmp(mnl_attr_get_str(a), "arp_cache"),
+	      "retrans: RTM_SETNEIGHTBL of AF_INET's arp_cache");
+	if (p) {
+		mnl_attr_for_each_nested(a, p) {
+			if (mnl_attr_get_type(a) == NDTPA_IFINDEX)
+				idx = mnl_attr_get_u32(a);
+			if (mnl_attr_get_type(a) == NDTPA_RETRANS_TIME)
+				ms = mnl_attr_get_u64(a);
+		}
+	}
+	CHECK(idx == 9 && ms == 100,
+	      "retrans: NDTA_PARMS holds ifindex 9 and 100 ms");
+}
+
 int main(void)
 {
 	/* Builders need NL_SEND_BUF bytes, aligned for struct nlmsghdr. */
@@ -465,5 +539,6 @@ int main(void)
 	test_sysctl();
 	test_mtu_mac(buf);
 	test_arp(buf);
+	test_neigh_entries(buf);
 	return CHECK_DONE();
 }
