@@ -31,31 +31,29 @@ static const uint8_t *random_mac(uint8_t *mac)
 }
 
 /* Creates the bridge, or finds the one another nsrun (or the admin) made. */
-static int bridge_index(struct nl_sock *rt, const char *name,
-			struct bridge *br)
+static void bridge_link(struct nl_sock *rt, const char *name,
+			struct bridge *br, struct link_info *li)
 {
 	uint8_t mac[ETH_ALEN] = { 0 };
-	struct link_info li;
 	int err;
 
-	err = link_get(rt, name, &li);
+	err = link_get(rt, name, li);
 	if (err == -ENODEV) {
 		err = link_add_bridge(rt, name, random_mac(mac));
 		if (err && err != -EEXIST)
 			die_nl(rt, err, "creating bridge %s", name);
 		step("created bridge %s", name);
-		err = link_get(rt, name, &li);
+		err = link_get(rt, name, li);
 	}
 	if (err)
 		die_nl(rt, err, "reading bridge %s", name);
-	if (strcmp(li.kind, "bridge"))
+	if (strcmp(li->kind, "bridge"))
 		die("--bridge \"%s\": the interface exists and is not a bridge",
 		    name);
-	if (!li.up && (err = link_set_up(rt, li.ifindex)))
+	if (!li->up && (err = link_set_up(rt, li->ifindex)))
 		die_nl(rt, err, "bringing up bridge %s", name);
-	br->mtu = li.mtu;
-	memcpy(br->mac, li.mac, sizeof(br->mac));
-	return li.ifindex;
+	br->ifindex = li->ifindex;
+	br->mtu = li->mtu;
 }
 
 /* A bridge with an address defines the subnet; one without gets the
@@ -88,13 +86,19 @@ static void bridge_subnet(struct nl_sock *rt, const struct bridge_want *w,
 		    br->prefix);
 }
 
-static void bridge_sysctls(const struct bridge_want *w)
+/* Each setting is read from the link or by netlink and written only when
+ * it is not right yet: a walk through /proc/sys grows with the number of
+ * network namespaces (see sysctl_set()).
+ */
+static void bridge_sysctls(struct nl_sock *rt, const struct bridge_want *w,
+			   const struct link_info *li)
 {
 	char path[128];
 	int err;
 
 	/* Forwarding is what the bridge is for: podman does the same. */
-	err = sysctl_ensure("/proc/sys/net/ipv4/ip_forward", "1");
+	err = ipv4_forwarding(rt) == 1 ? 0 :
+	      sysctl_ensure("/proc/sys/net/ipv4/ip_forward", "1");
 	if (err)
 		die_err(err, "enabling net.ipv4.ip_forward");
 	/* A downstream LAN, never a source of routes for the host: a
@@ -103,11 +107,11 @@ static void bridge_sysctls(const struct bridge_want *w)
 	 */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra",
 		 w->name);
-	err = sysctl_ensure(path, "0");
+	err = li->accept_ra == 0 ? 0 : sysctl_ensure(path, "0");
 	if (err && err != -ENOENT)
 		die_err(err, "turning router advertisements off on %s",
 			w->name);
-	if (!w->localnet)
+	if (!w->localnet || li->route_localnet == 1)
 		return;
 	/* 127.0.0.1:PORT is DNATed to the bridge: the kernel drops a
 	 * loopback source leaving on it unless route_localnet.
@@ -129,10 +133,12 @@ static void bridge_sysctls(const struct bridge_want *w)
 void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
 		  struct bridge *br)
 {
+	struct link_info li;
+
 	br->name = want->name;
-	br->ifindex = bridge_index(rt, want->name, br);
+	bridge_link(rt, want->name, br, &li);
 	bridge_subnet(rt, want, br);
-	bridge_sysctls(want);
+	bridge_sysctls(rt, want, &li);
 	if (want->ipv6)
 		bridge6_setup(rt, want, br);
 	step("bridge %s ready", want->name);

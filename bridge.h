@@ -28,7 +28,6 @@ struct bridge {
 	struct in_addr net;
 	int prefix;
 	struct in_addr gateway;
-	uint8_t mac[6];
 	unsigned int mtu;
 	int has6;
 	struct in6_addr net6;

@@ -162,7 +162,9 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 	/* The gateway's MAC, as the host learnt ours (launch.c): nothing
 	 * broadcast. Best effort: without it the sandbox asks on first use.
 	 */
-	arp_set_entry(rt, idx, c->gateway, c->gateway_mac);
+	if (c->gateway_mac[0] | c->gateway_mac[1] | c->gateway_mac[2] |
+	    c->gateway_mac[3] | c->gateway_mac[4] | c->gateway_mac[5])
+		arp_set_entry(rt, idx, c->gateway, c->gateway_mac);
 }
 
 /* Bringing up eth0 fails with EADDRINUSE while a macvlan with its MAC is

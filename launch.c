@@ -193,6 +193,19 @@ static void create_veth(struct host *h, pid_t child)
 	step("created veth %s in %s", name, h->br.name);
 }
 
+/* The bridge's MAC, for the sandbox's neighbour entry of its gateway,
+ * read now that our port is on it: a bridge given no MAC of its own (one
+ * made by hand) takes the lowest of its ports'. Zeroes if unread: the
+ * sandbox then asks by ARP.
+ */
+static void read_gateway_mac(struct host *h)
+{
+	struct link_info li;
+
+	if (!link_get(&h->rt, h->br.name, &li))
+		memcpy(h->conf.gateway_mac, li.mac, sizeof(li.mac));
+}
+
 /* The host learns the sandbox's MAC from us, not from a broadcast that
  * every port of the bridge would get (netsetup/arp.c). Best effort:
  * without it the host resolves the address on first use.
@@ -338,7 +351,8 @@ void launch_setup(struct host *h, const struct options *o, pid_t child,
 	if (h->net)
 		introduce(h);
 	h->conf.gateway = h->br.gateway;
-	memcpy(h->conf.gateway_mac, h->br.mac, sizeof(h->conf.gateway_mac));
+	if (h->net)
+		read_gateway_mac(h);
 	h->conf.prefix = h->br.prefix;
 	h->conf.gateway6 = h->br.gateway6;
 	h->conf.prefix6 = h->br.prefix6;

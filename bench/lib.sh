@@ -152,6 +152,24 @@ wait_for() {
 	return 1
 }
 
+# netns_busy: the kernel is tearing a network namespace down (a kworker
+# runs the netns workqueue: its name shows "+netns").
+netns_busy() {
+	grep -qs '+netns' /proc/[0-9]*/comm
+}
+
+# wait_quiet [SECONDS]: until no namespace is being torn down (default
+# at most 600 s), so that one measurement does not pay for the teardown
+# of what an earlier one left (1000 namespaces take minutes on 2 cores).
+wait_quiet() {
+	local i tries=$((${1:-600} * 2))
+	for ((i = 0; i < tries; i++)); do
+		netns_busy || return 0
+		sleep 0.5
+	done
+	echo "${0##*/}: namespaces still being torn down after ${1:-600} s" >&2
+}
+
 # listening NS PORT: a TCP socket listens on PORT in netns NS.
 listening() {
 	[ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2")" ]

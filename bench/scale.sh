@@ -156,6 +156,7 @@ printf '%6s %10s %14s %14s %14s %10s %8s\n' running "launch ms" "conn ms (up)" \
 rows=()
 for n in "${LEVELS[@]}"; do
 	grow_to "$n"
+	wait_quiet
 	time_left || die "time is up before N=$n"
 	l=$(launch_ms)
 	read -r cu cu90 rate < <(conn_ms "$U" 198.18.0.1)

@@ -12,7 +12,10 @@
  * bridge (a static entry for the MAC on the sandbox's port), and the
  * sandbox's own table learns the gateway's MAC the same way. A broadcast
  * goes to every port of the bridge: with a thousand sandboxes, a
- * thousand copies, each handled in its namespace, on every launch.
+ * thousand copies, each handled in its namespace, on every launch. (A
+ * bridge without a running port has no carrier, and the kernel flushes
+ * its neighbour entries when it handles that, maybe a moment later: the
+ * host then asks by ARP, as it would have.)
  *
  * On a LAN (macvlan) and for a CNI attachment, the sandbox asks for the
  * gateway instead (RFC 826: the receiver of a request for itself learns

@@ -16,12 +16,17 @@
  * NL_SEND_BUF, so the unchecked mnl_attr_put_*() variants are safe here.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 
 #include "link_msg.h"
@@ -195,6 +200,43 @@ static int linkinfo_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/* Entry @i of a devconf array (IFLA_INET_CONF, IFLA_INET6_CONF: one
+ * 32-bit value per setting), -1 when the kernel sent fewer.
+ */
+static int devconf(const struct nlattr *conf, size_t i)
+{
+	int32_t v;
+
+	if (mnl_attr_get_payload_len(conf) < (i + 1) * sizeof(v))
+		return -1;
+	memcpy(&v, (const char *)mnl_attr_get_payload(conf) + i * sizeof(v),
+	       sizeof(v));
+	return v;
+}
+
+/* IFLA_AF_SPEC: AF_INET { IFLA_INET_CONF }, AF_INET6 { IFLA_INET6_CONF,
+ * ... }. IPv4's array starts at IPV4_DEVCONF_FORWARDING (1), IPv6's at
+ * DEVCONF_FORWARDING (0).
+ */
+static int af_spec_attr(const struct nlattr *af, void *data)
+{
+	struct link_info *info = data;
+	const struct nlattr *a;
+
+	if (mnl_attr_validate(af, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(a, af) {
+		if (mnl_attr_get_type(af) == AF_INET &&
+		    mnl_attr_get_type(a) == IFLA_INET_CONF)
+			info->route_localnet =
+				devconf(a, IPV4_DEVCONF_ROUTE_LOCALNET - 1);
+		if (mnl_attr_get_type(af) == AF_INET6 &&
+		    mnl_attr_get_type(a) == IFLA_INET6_CONF)
+			info->accept_ra = devconf(a, DEVCONF_ACCEPT_RA);
+	}
+	return MNL_CB_OK;
+}
+
 static int link_attr(const struct nlattr *attr, void *data)
 {
 	struct link_info *info = data;
@@ -211,9 +253,9 @@ static int link_attr(const struct nlattr *attr, void *data)
 	if (mnl_attr_get_type(attr) == IFLA_LINKINFO &&
 	    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
 		mnl_attr_parse_nested(attr, linkinfo_attr, data);
-	if (mnl_attr_get_type(attr) == IFLA_ADDRESS &&
-	    mnl_attr_get_payload_len(attr) == sizeof(info->mac))
-		memcpy(info->mac, mnl_attr_get_payload(attr), sizeof(info->mac));
+	if (mnl_attr_get_type(attr) == IFLA_AF_SPEC &&
+	    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
+		mnl_attr_parse_nested(attr, af_spec_attr, data);
 	return MNL_CB_OK;
 }
 
@@ -227,6 +269,8 @@ static int link_reply(const struct nlmsghdr *nlh, void *data)
 		return -EBADMSG;
 	info->ifindex = ifm->ifi_index;
 	info->up = !!(ifm->ifi_flags & IFF_UP);
+	info->route_localnet = -1;
+	info->accept_ra = -1;
 	if (mnl_attr_parse(nlh, sizeof(*ifm), link_attr, info) < 0)
 		return -EBADMSG;
 	return 0;
@@ -330,4 +374,45 @@ int link_del(struct nl_sock *s, int ifindex)
 		return -EINVAL;
 	return nl_request(s, link_msg(buf, RTM_DELLINK, 0, AF_UNSPEC,
 				      ifindex));
+}
+
+static int forwarding_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NETCONFA_MAX + 1];
+
+	if (nlh->nlmsg_type != RTM_NEWNETCONF ||
+	    nl_attrs(nlh, sizeof(struct netconfmsg), tb, NETCONFA_MAX))
+		return -EBADMSG;
+	if (!tb[NETCONFA_FORWARDING] ||
+	    mnl_attr_validate(tb[NETCONFA_FORWARDING], MNL_TYPE_U32) < 0)
+		return -EBADMSG;
+	*(int *)data = (int)mnl_attr_get_u32(tb[NETCONFA_FORWARDING]);
+	return 0;
+}
+
+/**
+ * ipv4_forwarding() - read net.ipv4.ip_forward of the current namespace
+ *		       (net.ipv4.conf.all.forwarding, the same setting)
+ * @s:		rtnetlink socket
+ *
+ * By RTM_GETNETCONF: no walk through /proc/sys.
+ *
+ * Return: its value, or -errno.
+ */
+int ipv4_forwarding(struct nl_sock *s)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct netconfmsg *ncm;
+	int value = -1, err;
+
+	nlh->nlmsg_type = RTM_GETNETCONF;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ncm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ncm));
+	ncm->ncm_family = AF_INET;
+	mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, (uint32_t)NETCONFA_IFINDEX_ALL);
+	err = nl_query(s, nlh, forwarding_reply, &value);
+	if (!err && value < 0)
+		err = -EBADMSG;
+	return err ? err : value;
 }

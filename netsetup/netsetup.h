@@ -49,6 +49,11 @@ int link_set_port(struct nl_sock *s, int ifindex);
  * @mtu:	IFLA_MTU
  * @master:	IFLA_MASTER (the bridge of a port), 0 when none
  * @mac:	IFLA_ADDRESS when it is an Ethernet address, else zeroes
+ * @route_localnet: its net.ipv4.conf.IF.route_localnet, -1 when unknown
+ * @accept_ra:	its net.ipv6.conf.IF.accept_ra, -1 when unknown (no IPv6)
+ *
+ * The two settings come with the link (IFLA_AF_SPEC), so reading them
+ * costs no walk through /proc/sys (see sysctl_set()).
  */
 struct link_info {
 	int ifindex;
@@ -57,9 +62,12 @@ struct link_info {
 	int up;
 	int master;
 	uint8_t mac[6];
+	int route_localnet;
+	int accept_ra;
 };
 
 int link_get(struct nl_sock *s, const char *name, struct link_info *info);
+int ipv4_forwarding(struct nl_sock *s);
 int link_each_port(struct nl_sock *s, int master,
 		   int (*cb)(int ifindex, const char *name, unsigned int flags,
 			     void *data),

@@ -669,9 +669,16 @@ test_loopback_publish() {
 # port of the bridge would get: a thousand sandboxes, a thousand copies
 # (netsetup/arp.c). The host has the new sandbox's MAC, and the bridge a
 # static entry for it, before it sent anything; its first ping goes out
-# on what it was told of the gateway.
+# on what it was told of the gateway. Another sandbox runs, as on a busy
+# host: a bridge without a running port has no carrier, and the kernel
+# flushes its neighbour entries when it gets round to that (then the
+# host asks by ARP, as it would without them).
 test_quiet_launch() {
-	local mac=02:6e:0a:58:00:10 out
+	local mac=02:6e:0a:58:00:10 out p
+	spawn_nsrun "$T/iso-p.out" --name iso-p --ip 10.88.0.17 -- sleep 30
+	p=$SPAWNED
+	wait_until 10 eval 'in_host ip link show nsrun0 | grep -q LOWER_UP'
+	sleep 1.5
 	spawn_host "$T/bc.out" python3 "$FORGE" broadcasts nsrun0 4
 	local listener=$SPAWNED
 	wait_until 5 grep -q listening "$T/bc.out"
@@ -697,8 +704,9 @@ test_quiet_launch() {
 	# The bridge's own IPv6 and IGMP go to multicast groups: not ours.
 	check_eq "the launch and the ping broadcast nothing on the bridge" "" \
 		"$(grep ' ff:ff:ff:ff:ff:ff ' "$T/bc.out")"
-	kill -TERM "$q" 2>/dev/null
+	kill -TERM "$q" "$p" 2>/dev/null
 	wait_exit "$q" 10
+	wait_exit "$p" 10
 }
 
 test_caps
