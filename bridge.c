@@ -145,19 +145,18 @@ void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
 }
 
 /* The host end is a bridge port, not an interface of the host's own: no
- * address, no router advertisement may configure it. The guard drops
- * IPv6 from the sandbox anyway; this keeps the port itself quiet.
+ * IPv6 address (what it receives goes to the bridge, so no router
+ * advertisement reaches its own IPv6 either). The guard drops IPv6 from
+ * the sandbox anyway; this keeps the port itself quiet. Set before the
+ * sandbox's end is up, so before the port has a carrier, when the kernel
+ * would make a link-local address.
  */
-static void no_ipv6(const char *port)
+static void no_ipv6(struct nl_sock *rt, int ifindex, const char *port)
 {
-	char path[96];
-	int err;
+	int err = link_set_no_ll(rt, ifindex);
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
-		 port);
-	err = sysctl_set(path, "1");
-	if (err && err != -ENOENT)
-		die_err(err, "disabling IPv6 on %s", port);
+	if (err && err != -EAFNOSUPPORT)
+		die_nl(rt, err, "keeping IPv6 addresses off %s", port);
 }
 
 /**
@@ -182,6 +181,6 @@ int bridge_port_setup(struct nl_sock *rt, const char *name)
 	err = link_set_port(rt, li.ifindex);
 	if (err)
 		die_nl(rt, err, "setting hairpin mode on %s", name);
-	no_ipv6(name);
+	no_ipv6(rt, li.ifindex, name);
 	return li.ifindex;
 }

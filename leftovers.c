@@ -96,6 +96,30 @@ void leftovers_end(const struct stat *netns)
 	}
 }
 
+/* Whether the current network namespace has a TCP socket (an orphan is
+ * one): /proc/self/net is the namespace's own, and its sockstat costs no
+ * walk through /proc/sys (see sysctl_set()). True when unreadable.
+ */
+static int tcp_in_use(void)
+{
+	char buf[512], *tcp;
+	ssize_t n;
+	int fd, inuse = 1;
+
+	fd = open("/proc/self/net/sockstat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	tcp = strstr(buf, "\nTCP: inuse ");
+	if (tcp && sscanf(tcp, "\nTCP: inuse %d", &inuse) != 1)
+		inuse = 1;
+	return inuse != 0;
+}
+
 /* A TCP socket its process has closed lives on, orphaned, until its FIN
  * is acknowledged, and holds the namespace, and so the veth. The port is
  * down now: what is in flight is lost and the socket retransmits 8 times,
@@ -104,7 +128,7 @@ void leftovers_end(const struct stat *netns)
  */
 static void shorten_orphans(int net_fd)
 {
-	if (net_fd >= 0 && !setns(net_fd, CLONE_NEWNET))
+	if (net_fd >= 0 && !setns(net_fd, CLONE_NEWNET) && tcp_in_use())
 		sysctl_set("/proc/sys/net/ipv4/tcp_orphan_retries", "1");
 }
 

@@ -84,6 +84,50 @@ struct nlmsghdr *link_build_up(void *buf, int ifindex)
 }
 
 /**
+ * link_build_no_ll() - build the request that keeps the kernel from
+ *			giving a link an IPv6 address of its own (ip link
+ *			set DEV addrgenmode none)
+ * @buf:	buffer of at least NL_SEND_BUF bytes
+ * @ifindex:	the link
+ *
+ * For a bridge port, which carries the bridge's traffic and has none of
+ * its own: no link-local address, so no duplicate address detection or
+ * router solicitation from it. By netlink, unlike disable_ipv6, so no
+ * walk through /proc/sys (see sysctl_set()).
+ *
+ * Return: the message, or NULL when @ifindex is not positive.
+ */
+struct nlmsghdr *link_build_no_ll(void *buf, int ifindex)
+{
+	struct nlattr *spec, *af;
+	struct nlmsghdr *nlh;
+
+	if (ifindex <= 0)
+		return NULL;
+	nlh = link_msg(buf, RTM_NEWLINK, 0, AF_UNSPEC, ifindex);
+	spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	af = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, af);
+	mnl_attr_nest_end(nlh, spec);
+	return nlh;
+}
+
+/**
+ * link_set_no_ll() - see link_build_no_ll()
+ * @s:		rtnetlink socket
+ * @ifindex:	the link
+ *
+ * Return: 0, -EAFNOSUPPORT on a kernel without IPv6, or another -errno.
+ */
+int link_set_no_ll(struct nl_sock *s, int ifindex)
+{
+	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
+
+	return nl_request_built(s, link_build_no_ll(buf, ifindex));
+}
+
+/**
  * link_build_port() - build the request that turns hairpin mode on for a
  *		       bridge port
  * @buf:	buffer of at least NL_SEND_BUF bytes

@@ -68,6 +68,8 @@ struct link_info {
 
 int link_get(struct nl_sock *s, const char *name, struct link_info *info);
 int ipv4_forwarding(struct nl_sock *s);
+struct nlmsghdr *link_build_no_ll(void *buf, int ifindex);
+int link_set_no_ll(struct nl_sock *s, int ifindex);
 int link_each_port(struct nl_sock *s, int master,
 		   int (*cb)(int ifindex, const char *name, unsigned int flags,
 			     void *data),

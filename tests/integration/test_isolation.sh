@@ -700,6 +700,10 @@ test_quiet_launch() {
 	touch "$T/q.go"
 	check "its first ping is answered" wait_until 5 grep -q pinged \
 		"$T/iso-q.out"
+	# The ports have carriers now: a link-local address would be there.
+	out=$(in_host ip -j link show master nsrun0 | jq -r '.[].ifname' |
+		while read -r port; do in_host ip -6 -o addr show dev "$port"; done)
+	check_eq "no bridge port has an IPv6 address" "" "$out"
 	wait_exit "$listener" 10
 	# The bridge's own IPv6 and IGMP go to multicast groups: not ours.
 	check_eq "the launch and the ping broadcast nothing on the bridge" "" \
