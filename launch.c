@@ -407,8 +407,11 @@ void launch_keep(struct host *h)
 {
 	if (!h->published)
 		return;
-	if (keeper_tick(&h->nft, ELEM_TIMEOUT_MS))
-		leftovers_sweep(&h->rt, h->br.ifindex, h->br.name);
+	if (!keeper_tick(&h->nft, ELEM_TIMEOUT_MS))
+		return;
+	step("kept the shared table");
+	leftovers_sweep(&h->rt, h->br.ifindex, h->br.name);
+	step("swept %s", h->br.name);
 }
 
 /* Our address element's time left, or -errno: it says whether the keeper
