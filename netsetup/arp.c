@@ -34,6 +34,28 @@
 
 #include "arp.h"
 
+/* RTM_NEWNEIGH (create or replace) of @family on @ifindex, without its
+ * attributes; NULL when @ifindex is not positive.
+ */
+static struct nlmsghdr *neigh_msg(void *buf, uint8_t family, int ifindex,
+				  uint16_t state, uint8_t flags)
+{
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	if (ifindex <= 0)
+		return NULL;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = family;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = state;
+	ndm->ndm_flags = flags;
+	return nlh;
+}
+
 /**
  * arp_build_resolve() - build the request that makes the kernel resolve
  *			 @addr on a link now (ip neigh replace ADDR dev DEV
@@ -46,20 +68,11 @@
  */
 struct nlmsghdr *arp_build_resolve(void *buf, int ifindex, struct in_addr addr)
 {
-	struct nlmsghdr *nlh;
-	struct ndmsg *ndm;
+	struct nlmsghdr *nlh = neigh_msg(buf, AF_INET, ifindex, NUD_NONE,
+					 NTF_USE);
 
-	if (ifindex <= 0)
-		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
-	ndm->ndm_ifindex = ifindex;
-	ndm->ndm_state = NUD_NONE;
-	ndm->ndm_flags = NTF_USE;
-	mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
+	if (nlh)
+		mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
 	return nlh;
 }
 
@@ -94,14 +107,11 @@ int arp_announce(struct nl_sock *s, int ifindex, struct in_addr gateway)
 struct nlmsghdr *arp_build_entry(void *buf, int ifindex, struct in_addr addr,
 				 const uint8_t *mac)
 {
-	struct nlmsghdr *nlh = arp_build_resolve(buf, ifindex, addr);
-	struct ndmsg *ndm;
+	struct nlmsghdr *nlh = neigh_msg(buf, AF_INET, ifindex, NUD_STALE, 0);
 
 	if (!nlh)
 		return NULL;
-	ndm = mnl_nlmsg_get_payload(nlh);
-	ndm->ndm_state = NUD_STALE;
-	ndm->ndm_flags = 0;
+	mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
 	mnl_attr_put(nlh, NDA_LLADDR, ETH_ALEN, mac);
 	return nlh;
 }
@@ -139,20 +149,11 @@ int arp_set_entry(struct nl_sock *s, int ifindex, struct in_addr addr,
  */
 struct nlmsghdr *fdb_build_static(void *buf, int port, const uint8_t *mac)
 {
-	struct nlmsghdr *nlh;
-	struct ndmsg *ndm;
+	struct nlmsghdr *nlh = neigh_msg(buf, AF_BRIDGE, port, NUD_NOARP,
+					 NTF_MASTER);
 
-	if (port <= 0)
-		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_BRIDGE;
-	ndm->ndm_ifindex = port;
-	ndm->ndm_state = NUD_NOARP;
-	ndm->ndm_flags = NTF_MASTER;
-	mnl_attr_put(nlh, NDA_LLADDR, ETH_ALEN, mac);
+	if (nlh)
+		mnl_attr_put(nlh, NDA_LLADDR, ETH_ALEN, mac);
 	return nlh;
 }
 

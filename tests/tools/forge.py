@@ -84,18 +84,23 @@ def send(dev, mac, ip):
         s.close()
 
 
-def listen(dev, seconds):
+def received(dev, seconds):
+    """Every frame seen on @dev for @seconds, after printing "listening"."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
     s.bind((dev, 0))
     s.settimeout(0.1)
     end = time.time() + seconds
-    seen = set()
     print("listening", flush=True)
     while time.time() < end:
         try:
-            data = s.recv(4096)
+            yield s.recv(4096)
         except socket.timeout:
             continue
+
+
+def listen(dev, seconds):
+    seen = set()
+    for data in received(dev, seconds):
         for m in re.findall(rb"(?:ok|forged)-[a-z6-]+/[a-z-]+", data):
             m = m.decode()
             if m not in seen:
@@ -104,16 +109,7 @@ def listen(dev, seconds):
 
 
 def broadcasts(dev, seconds):
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-    s.bind((dev, 0))
-    s.settimeout(0.1)
-    end = time.time() + seconds
-    print("listening", flush=True)
-    while time.time() < end:
-        try:
-            data = s.recv(4096)
-        except socket.timeout:
-            continue
+    for data in received(dev, seconds):
         if len(data) >= 14 and data[0] & 1:
             print("%04x %s %s" % (struct.unpack("!H", data[12:14])[0],
                                   data[0:6].hex(":"), data[6:12].hex(":")),
