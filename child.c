@@ -164,7 +164,7 @@ static void setup_eth0(struct nl_sock *rt, const struct netconf *c)
 	 */
 	if (c->gateway_mac[0] | c->gateway_mac[1] | c->gateway_mac[2] |
 	    c->gateway_mac[3] | c->gateway_mac[4] | c->gateway_mac[5])
-		arp_set_entry(rt, idx, c->gateway, c->gateway_mac);
+		arp_set_entry(rt, idx, c->gateway, c->gateway_mac, true);
 }
 
 /* Bringing up eth0 fails with EADDRINUSE while a macvlan with its MAC is

@@ -206,14 +206,18 @@ static void read_gateway_mac(struct host *h)
 		memcpy(h->conf.gateway_mac, li.mac, sizeof(li.mac));
 }
 
-/* The host learns the sandbox's MAC from us, not from a broadcast that
- * every port of the bridge would get (netsetup/arp.c). Best effort:
- * without it the host resolves the address on first use.
+/* The host and the bridge learn the sandbox's MAC from us, not from a
+ * broadcast that every port of the bridge would get (netsetup/arp.c):
+ * the host's entry for the address, if it has one (failed or probing
+ * for the last holder, say), and the bridge's for the port. Best
+ * effort: without them the host resolves the address on first use.
  */
 static void introduce(struct host *h)
 {
-	arp_set_entry(&h->rt, h->br.ifindex, h->conf.addr, h->conf.mac);
+	arp_set_entry(&h->rt, h->br.ifindex, h->conf.addr, h->conf.mac, false);
 	fdb_add_static(&h->rt, h->port_index, h->conf.mac);
+	step("told the host and %s the MAC of %s", h->br.name,
+	     inet_ntoa(h->conf.addr));
 }
 
 /* The host ports are bound, which keeps other sandboxes off them, but a
@@ -248,8 +252,10 @@ static void claim_addr(struct host *h, const struct options *o, pid_t child)
 	for (tries = 0; err == -EADDRINUSE && tries < CLAIM_TRIES; tries++) {
 		h->conf.addr = sandboxes_choose_addr(&h->nft, &h->br, fixed,
 						     after);
+		step("chose %s", inet_ntoa(h->conf.addr));
 		sandboxes_mac(h->conf.addr, h->conf.mac);
 		err = create_tables(h, o, child);
+		step("created tables %s and %s", h->table, h->guard);
 		if (err && fixed)
 			die("--ip \"%s\": in use by a running sandbox",
 			    inet_ntoa(*fixed));
@@ -267,6 +273,7 @@ static void publish(struct host *h, const struct options *o)
 	err = nat_shared_ensure(&h->nft, &nb);
 	if (err)
 		die_nl(&h->nft, err, "creating table ip " NAT_SHARED_TABLE);
+	step("table ip " NAT_SHARED_TABLE " ready for %s", h->br.name);
 	err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
 	if (err == -EBUSY) {
 		check_cni_ports(h, o);

@@ -7,10 +7,14 @@
  * first connection would wait.
  *
  * On a bridge of nsrun's, nothing is broadcast: the MAC follows from the
- * address, so nsrun tells the host's neighbour table (the entry made
- * stale with that MAC, which sends what the host had queued) and the
- * bridge (a static entry for the MAC on the sandbox's port), and the
- * sandbox's own table learns the gateway's MAC the same way. A broadcast
+ * address, so nsrun updates the host's neighbour entry for it if there
+ * is one (made stale with that MAC, which sends what the host had
+ * queued), tells the bridge (a static entry for the MAC on the
+ * sandbox's port), and gives the sandbox an entry for its gateway. It
+ * makes no host entry where there is none: past gc_thresh2 (512) entries
+ * every new one makes the kernel collect old ones, up to a millisecond
+ * per launch with 1000 sandboxes, and evicts idle ones anyway; the host
+ * asks by ARP when it first needs one. A broadcast
  * goes to every port of the bridge: with a thousand sandboxes, a
  * thousand copies, each handled in its namespace, on every launch. (A
  * bridge without a running port has no carrier, and the kernel flushes
@@ -25,6 +29,7 @@
  * for an RCU grace period (some 10 ms).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -93,11 +98,13 @@ int arp_announce(struct nl_sock *s, int ifindex, struct in_addr gateway)
 
 /**
  * arp_build_entry() - build the request that sets a neighbour entry
- *		       (ip neigh replace ADDR lladdr MAC dev DEV nud stale)
+ *		       (ip neigh replace ADDR lladdr MAC dev DEV nud stale,
+ *		       or ip neigh change when only an entry there is wanted)
  * @buf:	buffer of at least NL_SEND_BUF bytes
  * @ifindex:	the link
  * @addr:	the neighbour's address
  * @mac:	its MAC, ETH_ALEN bytes
+ * @create:	make the entry if there is none
  *
  * Stale, not permanent: the kernel uses the MAC at once, confirms it as
  * traffic flows, and forgets it once it is gone, like a learnt one.
@@ -105,12 +112,14 @@ int arp_announce(struct nl_sock *s, int ifindex, struct in_addr gateway)
  * Return: the message, or NULL when @ifindex is not positive.
  */
 struct nlmsghdr *arp_build_entry(void *buf, int ifindex, struct in_addr addr,
-				 const uint8_t *mac)
+				 const uint8_t *mac, bool create)
 {
 	struct nlmsghdr *nlh = neigh_msg(buf, AF_INET, ifindex, NUD_STALE, 0);
 
 	if (!nlh)
 		return NULL;
+	if (!create)
+		nlh->nlmsg_flags &= (uint16_t)~NLM_F_CREATE;
 	mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
 	mnl_attr_put(nlh, NDA_LLADDR, ETH_ALEN, mac);
 	return nlh;
@@ -122,15 +131,18 @@ struct nlmsghdr *arp_build_entry(void *buf, int ifindex, struct in_addr addr,
  * @ifindex:	the link
  * @addr:	the neighbour's address
  * @mac:	its MAC
+ * @create:	make the entry if there is none
  *
- * Return: 0 or -errno.
+ * Return: 0, -ENOENT when there was none and @create is false, or
+ * another -errno.
  */
 int arp_set_entry(struct nl_sock *s, int ifindex, struct in_addr addr,
-		  const uint8_t *mac)
+		  const uint8_t *mac, bool create)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
 
-	return nl_request_built(s, arp_build_entry(buf, ifindex, addr, mac));
+	return nl_request_built(s, arp_build_entry(buf, ifindex, addr, mac,
+						   create));
 }
 
 /**

@@ -667,20 +667,29 @@ test_loopback_publish() {
 
 # A launch makes its address known without a broadcast, which every
 # port of the bridge would get: a thousand sandboxes, a thousand copies
-# (netsetup/arp.c). The host has the new sandbox's MAC, and the bridge a
-# static entry for it, before it sent anything; its first ping goes out
-# on what it was told of the gateway. Another sandbox runs, as on a busy
-# host: a bridge without a running port has no carrier, and the kernel
-# flushes its neighbour entries when it gets round to that (then the
-# host asks by ARP, as it would without them).
+# (netsetup/arp.c). The host tried to reach 10.88.0.16 while nobody had
+# it, so its entry failed; the launch of iso-q there updates it to
+# iso-q's MAC, and the bridge has a static entry for it, before iso-q
+# sent anything; its first ping goes out on what it was told of the
+# gateway. Another sandbox runs, as on a busy host: a bridge without a
+# running port has no carrier, and the kernel flushes its neighbour
+# entries when it gets round to that.
+neigh_state() {
+	in_host ip -j neigh show "$1" dev nsrun0 | jq -r '.[0].state[0]'
+}
+
 test_quiet_launch() {
-	local mac=02:6e:0a:58:00:10 out p
+	local mac=02:6e:0a:58:00:10 out p q listener
 	spawn_nsrun "$T/iso-p.out" --name iso-p --ip 10.88.0.17 -- sleep 30
 	p=$SPAWNED
 	wait_until 10 eval 'in_host ip link show nsrun0 | grep -q LOWER_UP'
 	sleep 1.5
+	in_host ping -c1 -W1 10.88.0.16 >/dev/null 2>&1
+	check_eq "setup: the host's entry for 10.88.0.16, which nobody has, failed" \
+		FAILED "$(wait_until 6 eval '[ "$(neigh_state 10.88.0.16)" = FAILED ]'
+			  neigh_state 10.88.0.16)"
 	spawn_host "$T/bc.out" python3 "$FORGE" broadcasts nsrun0 4
-	local listener=$SPAWNED
+	listener=$SPAWNED
 	wait_until 5 grep -q listening "$T/bc.out"
 	spawn_nsrun "$T/iso-q.out" --name iso-q --ip 10.88.0.16 -- sh -c "
 		touch $T/q.up
@@ -690,10 +699,10 @@ test_quiet_launch() {
 		done
 		ping -c1 -W2 10.88.0.1 >/dev/null && echo pinged
 		exec sleep 10"
-	local q=$SPAWNED
+	q=$SPAWNED
 	wait_until 10 test -e "$T/q.up"
-	check_eq "before it sent anything, the host has iso-q's MAC" "$mac" \
-		"$(lladdr 10.88.0.16)"
+	check_eq "before it sent anything, the host's entry has iso-q's MAC" \
+		"$mac $(neigh_state 10.88.0.16)" "$(lladdr 10.88.0.16) STALE"
 	out=$(in_host bridge -j fdb show br nsrun0 | jq -r --arg m "$mac" \
 		'.[] | select(.mac == $m) | .state')
 	check_eq "and the bridge has a static entry for it" static "$out"

@@ -474,9 +474,16 @@ static void test_neigh_entries(void *buf)
 	uint32_t idx = 0;
 
 	inet_pton(AF_INET, "10.88.0.5", &addr);
-	CHECK(arp_build_entry(buf, 0, addr, mac) == NULL,
+	CHECK(arp_build_entry(buf, 0, addr, mac, true) == NULL,
 	      "neigh entry: ifindex 0 refused");
-	nlh = arp_build_entry(buf, 4, addr, mac);
+	nlh = arp_build_entry(buf, 4, addr, mac, false);
+	CHECK((nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_REPLACE)) ==
+		      NLM_F_REPLACE,
+	      "neigh entry, not to be made: REPLACE without CREATE");
+	nlh = arp_build_entry(buf, 4, addr, mac, true);
+	CHECK((nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_REPLACE)) ==
+		      (NLM_F_CREATE | NLM_F_REPLACE),
+	      "neigh entry, to be made: CREATE|REPLACE");
 	ndm = mnl_nlmsg_get_payload(nlh);
 	a = find_attr(nlh, sizeof(*ndm), NDA_LLADDR);
 	CHECK(nlh->nlmsg_type == RTM_NEWNEIGH && ndm->ndm_family == AF_INET &&
