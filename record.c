@@ -132,14 +132,19 @@ static int put_ports(struct writer *w, const struct record *r)
 /* On the LAN: what eth0 is and on which parent, which the address is
  * unique on.
  */
+/* Nothing to record without a parent: not on a LAN. */
+static int on_lan(const struct record *r)
+{
+	return r->lan > 0 && r->lan <= 255 && r->parent[0];
+}
+
 static int put_lan(struct writer *w, const struct record *r)
 {
 	uint8_t v[LAN_FIXED + sizeof(r->parent)];
 	uint32_t mode = htobe32(r->lan_mode);
 	size_t len = strnlen(r->parent, sizeof(r->parent) - 1);
 
-	/* Nothing to record without a parent: not on a LAN. */
-	if (r->lan <= 0 || r->lan > 255 || !len)
+	if (!on_lan(r))
 		return 0;
 	v[0] = (uint8_t)r->lan;
 	memcpy(v + 1, &mode, 4);
@@ -194,6 +199,15 @@ static void put_tail(struct writer *w, int type, const char *s)
 	put(w, type, s, n);
 }
 
+/* IPv6 is on a bridge only (opts6.c): a LAN sandbox and a CNI attachment
+ * carry no IPv6 address, so the LAN entry's room serves it, and the
+ * command or netns path keeps its 40 bytes.
+ */
+static int has_addr6(const struct record *r)
+{
+	return r->has6 && !r->cni && !on_lan(r);
+}
+
 /**
  * record_encode() - write a record as table userdata
  * @r:		record
@@ -213,7 +227,7 @@ int record_encode(const struct record *r, uint8_t *buf, size_t size)
 	if (put(&w, REC_NAME, r->name, strlen(r->name)) ||
 	    put(&w, REC_START, &start, 8) ||
 	    put(&w, REC_ADDR, &r->addr, 4) ||
-	    (r->has6 && put(&w, REC_ADDR6, &r->addr6, 16)) ||
+	    (has_addr6(r) && put(&w, REC_ADDR6, &r->addr6, 16)) ||
 	    put(&w, REC_BRIDGE, r->bridge, strlen(r->bridge)) ||
 	    (r->cni ? put_cni(&w, r) : put_process(&w, r)) ||
 	    (!r->cni && put_lan(&w, r)) || put_ports(&w, r))

@@ -26,12 +26,29 @@
 #include "fuzz.h"
 #include "record.h"
 
+/* A mapping keeps the host address of its family only. */
 static int same_port(const struct port_map *a, const struct port_map *b)
 {
-	return a->proto == b->proto &&
-	       a->host_addr.s_addr == b->host_addr.s_addr &&
+	return a->proto == b->proto && a->family == b->family &&
+	       (a->family == AF_INET6 ?
+		!memcmp(&a->host_addr6, &b->host_addr6, 16) :
+		a->host_addr.s_addr == b->host_addr.s_addr) &&
 	       a->host_port == b->host_port && a->port == b->port &&
 	       a->count == b->count;
+}
+
+/* What a launch records: an IPv6 mapping has no IPv4 host address, an
+ * IPv4 one no IPv6 address, and one with no family says it by 0.0.0.0.
+ */
+static void make_port(struct port_map *pm)
+{
+	if (pm->family == AF_INET6) {
+		pm->host_addr.s_addr = 0;
+		return;
+	}
+	memset(&pm->host_addr6, 0, sizeof(pm->host_addr6));
+	if (pm->family != AF_INET || pm->host_addr.s_addr)
+		pm->family = pm->host_addr.s_addr ? AF_INET : AF_UNSPEC;
 }
 
 #define TERMINATED(f) (strnlen(f, sizeof(f)) < sizeof(f))
@@ -87,6 +104,11 @@ static void check_copy(const struct record *a, const struct record *b,
 			    b->lan_mode, b->parent);
 	else
 		FUZZ_ASSERT(!b->lan, "not on a LAN, read back as on one");
+	if (a->has6 && !a->cni && !b->lan)
+		FUZZ_ASSERT(b->has6 && !memcmp(&a->addr6, &b->addr6, 16),
+			    "IPv6 address lost");
+	else
+		FUZZ_ASSERT(!b->has6, "no IPv6 address, read back with one");
 	FUZZ_ASSERT(b->nports <= a->nports, "%zu ports became %zu", a->nports,
 		    b->nports);
 	for (i = 0; i < b->nports; i++)
@@ -122,6 +144,8 @@ static void roundtrip(const struct record *r1)
 /* A record made of the input's bytes, made valid enough to encode. */
 static void make_record(const uint8_t *data, size_t size, struct record *r)
 {
+	size_t i;
+
 	memset(r, 0, sizeof(*r));
 	memcpy(r, data, size < sizeof(*r) ? size : sizeof(*r));
 	r->name[sizeof(r->name) - 1] = '\0';
@@ -129,6 +153,8 @@ static void make_record(const uint8_t *data, size_t size, struct record *r)
 	r->parent[sizeof(r->parent) - 1] = '\0';
 	r->command[sizeof(r->command) - 1] = '\0';
 	r->nports %= RECORD_PORTS + 1;
+	for (i = 0; i < r->nports; i++)
+		make_port(&r->ports[i]);
 	r->more_ports = !!r->more_ports;
 	r->cni = !!r->cni;
 	r->container[sizeof(r->container) - 1] = '\0';
