@@ -35,8 +35,8 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 PARSE_SRCS := parse.c parse6.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/keep.c nat/guard.c \
 	      nat/rule.c nat/expr.c nat/guard6.c nat/shared6.c nat/ports6.c
-LIB_SRCS   := nl.c netsetup/link.c netsetup/veth.c netsetup/addr.c \
-	      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
+LIB_SRCS   := nl.c netsetup/link.c netsetup/netconf.c netsetup/veth.c \
+	      netsetup/addr.c netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
 # The JSON reader and writer of the CNI plugin.
 JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
@@ -68,8 +68,9 @@ UNIT_SRCS_parse    := parse.c parse6.c
 UNIT_SRCS_parse6   := parse.c parse6.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
-UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/veth.c netsetup/addr.c \
-		      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c
+UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/netconf.c \
+		      netsetup/veth.c netsetup/addr.c netsetup/sysctl.c \
+		      netsetup/arp.c netsetup/mac.c
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_shared   := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_shared6  := nl.c $(NAT_SRCS) nat/list.c
