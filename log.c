@@ -204,20 +204,28 @@ static double now_ms(void)
 void step(const char *fmt, ...)
 {
 	static double last;
+	char line[256];
 	double t;
 	va_list ap;
+	int n;
 
 	if (!verbose)
 		return;
 	t = now_ms();
 	if (!last)
 		last = t;
-	fprintf(stderr, "nsrun: [%d] %7.3f ms  ", (int)getpid(), t - last);
+	/* One write: the child's steps go to the same stderr at the same
+	 * time, and must not cut ours in half.
+	 */
+	n = snprintf(line, sizeof(line), "nsrun: [%d] %7.3f ms  ",
+		     (int)getpid(), t - last);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	last = t;
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, (size_t)n) == n)
+		last = t;
 }
 
 /**
