@@ -25,6 +25,17 @@
  * @ns_attr is IFLA_NET_NS_PID or IFLA_NET_NS_FD, 0 for the socket's own
  * namespace.
  */
+/* One queue each way, as veth ends up with anyway: asked for at
+ * creation, so the kernel need not shrink the one per CPU it would make,
+ * which waits for an RCU grace period with the rtnl lock held, twice a
+ * launch.
+ */
+static void one_queue(struct nlmsghdr *nlh)
+{
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
+}
+
 static void put_peer(struct nlmsghdr *nlh, const char *peer, int ns_attr,
 		     uint32_t ns, unsigned int mtu)
 {
@@ -32,6 +43,7 @@ static void put_peer(struct nlmsghdr *nlh, const char *peer, int ns_attr,
 
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	one_queue(nlh);
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	if (ns_attr)
@@ -52,6 +64,7 @@ static struct nlmsghdr *build(void *buf, const char *name, int master,
 		       AF_UNSPEC, 0);
 	want_up(nlh);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	one_queue(nlh);
 	if (master)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	if (mtu)

@@ -56,7 +56,7 @@ static void test_bridge(void *buf)
 {
 	static const uint8_t mac[ETH_ALEN] = { 0x02, 1, 2, 3, 4, 5 };
 	struct nlmsghdr *nlh = link_build_bridge(buf, "nsrun0", mac);
-	struct attrs top, info;
+	struct attrs top, info, data;
 
 	CHECK(msg_ok(nlh, RTM_NEWLINK, CREATE),
 	      "bridge: RTM_NEWLINK with REQUEST|CREATE|EXCL");
@@ -74,8 +74,13 @@ static void test_bridge(void *buf)
 	CHECK(is_strz(top.tb[IFLA_IFNAME], "nsrun0"),
 	      "bridge: IFLA_IFNAME \"nsrun0\" with its NUL");
 	CHECK(parse_nest(top.tb[IFLA_LINKINFO], &info) == 0 &&
-	      info.count == 1 && is_strz(info.tb[IFLA_INFO_KIND], "bridge"),
-	      "bridge: IFLA_LINKINFO { IFLA_INFO_KIND \"bridge\" }");
+	      info.count == 2 && is_strz(info.tb[IFLA_INFO_KIND], "bridge"),
+	      "bridge: IFLA_LINKINFO { IFLA_INFO_KIND \"bridge\", ... }");
+	CHECK(parse_nest(info.tb[IFLA_INFO_DATA], &data) == 0 &&
+	      data.count == 1 && data.tb[IFLA_BR_MCAST_SNOOPING] &&
+	      mnl_attr_get_payload_len(data.tb[IFLA_BR_MCAST_SNOOPING]) == 1 &&
+	      mnl_attr_get_u8(data.tb[IFLA_BR_MCAST_SNOOPING]) == 0,
+	      "bridge: IFLA_INFO_DATA { IFLA_BR_MCAST_SNOOPING u8 0 }");
 }
 
 static void test_bad_names(void *buf)
@@ -118,9 +123,12 @@ static void check_peer(const struct nlattr *peer, int ns_attr, uint32_t ns)
 	memset(&a, 0, sizeof(a));
 	mnl_attr_for_each_payload((const void *)(ifm + 1), len)
 		collect(attr, &a);
-	CHECK(a.count == 2 && a.bytes == len &&
+	CHECK(a.count == 4 && a.bytes == len &&
 	      is_strz(a.tb[IFLA_IFNAME], "eth0"),
-	      "veth: peer has two attributes, IFLA_IFNAME \"eth0\"");
+	      "veth: peer has four attributes, IFLA_IFNAME \"eth0\"");
+	CHECK(is_u32(a.tb[IFLA_NUM_TX_QUEUES], 1) &&
+	      is_u32(a.tb[IFLA_NUM_RX_QUEUES], 1),
+	      "veth: peer asks one TX and one RX queue");
 	CHECK(is_u32(a.tb[ns_attr], ns),
 	      "veth: peer %s %u, u32 host order", ns_attr == IFLA_NET_NS_FD ?
 	      "IFLA_NET_NS_FD" : "IFLA_NET_NS_PID", ns);
@@ -138,7 +146,10 @@ static void test_veth(void *buf)
 	CHECK(ifinfo_ok(mnl_nlmsg_get_payload(nlh), AF_UNSPEC, 0, IFF_UP,
 			IFF_UP), "veth: host end asked up");
 	CHECK(parse_msg(nlh, sizeof(struct ifinfomsg), &top) == 0 &&
-	      top.count == 3, "veth: three attributes that tile the message");
+	      top.count == 5, "veth: five attributes that tile the message");
+	CHECK(is_u32(top.tb[IFLA_NUM_TX_QUEUES], 1) &&
+	      is_u32(top.tb[IFLA_NUM_RX_QUEUES], 1),
+	      "veth: host end asks one TX and one RX queue");
 	CHECK(is_strz(top.tb[IFLA_IFNAME], "vh1234"), "veth: IFLA_IFNAME");
 	CHECK(is_u32(top.tb[IFLA_MASTER], 7), "veth: IFLA_MASTER 7");
 	CHECK(parse_nest(top.tb[IFLA_LINKINFO], &info) == 0 &&
@@ -167,7 +178,7 @@ static void test_veth_fd(void *buf)
 	if (!nlh)
 		return;
 	CHECK(parse_msg(nlh, sizeof(struct ifinfomsg), &top) == 0 &&
-	      top.count == 4 && is_strz(top.tb[IFLA_IFNAME], "nsc0123456789ab") &&
+	      top.count == 6 && is_strz(top.tb[IFLA_IFNAME], "nsc0123456789ab") &&
 	      is_u32(top.tb[IFLA_MTU], 1400),
 	      "veth fd: host end IFLA_IFNAME, IFLA_MTU 1400");
 	CHECK(parse_nest(top.tb[IFLA_LINKINFO], &info) == 0 &&
@@ -183,7 +194,7 @@ static void test_veth_fd(void *buf)
 
 		mnl_attr_for_each_payload((const void *)(ifm + 1), len)
 			collect(attr, &a);
-		CHECK(a.count == 3 && is_strz(a.tb[IFLA_IFNAME], "net1") &&
+		CHECK(a.count == 5 && is_strz(a.tb[IFLA_IFNAME], "net1") &&
 		      is_u32(a.tb[IFLA_NET_NS_FD], 5) &&
 		      !a.tb[IFLA_NET_NS_PID],
 		      "veth fd: peer \"net1\" with IFLA_NET_NS_FD 5, no pid");
