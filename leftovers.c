@@ -8,11 +8,13 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <linux/membarrier.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,6 +152,17 @@ static void close_inherited(void)
 	}
 }
 
+/* The nf_tables socket's release flushes the kernel's pending
+ * destruction of deleted tables and rules (a grace period) holding the
+ * host's nf_tables lock, which every new network device waits for with
+ * the rtnl lock held: a launch then would wait for our end. One grace
+ * period first, holding nothing, and the release finds that work done.
+ */
+static void wait_grace_period(void)
+{
+	syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+}
+
 /**
  * leftovers_detach() - leave the kernel's teardown of the sandbox to a
  *			helper that outlives nsrun
@@ -189,6 +202,7 @@ void leftovers_detach(int net_fd, int pid_host, const struct stat *netns)
 	shorten_orphans(net_fd);
 	if (pid_host)
 		kill_sandbox(netns);
+	wait_grace_period();
 	_exit(0);
 }
 
