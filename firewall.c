@@ -100,7 +100,11 @@ void firewall_compat_launch(struct nl_sock *nft, const char *bridge,
 	int err;
 
 	if (!fw_compat) {
-		if (compat_users(nft, bridge) != 0)
+		/* The chain first: counting the users reads every running
+		 * sandbox's record, and there is rarely anything to remove.
+		 */
+		if (fwc_present(nft, bridge) <= 0 ||
+		    compat_users(nft, bridge) != 0)
 			return;
 		err = fwc_remove(nft, bridge);
 		if (err < 0)

@@ -392,6 +392,29 @@ static int delete(struct nl_sock *s, const struct scan *sc)
 }
 
 /**
+ * fwc_present() - whether the chain holds rules of ours for a bridge
+ * @s:		NETLINK_NETFILTER socket
+ * @bridge:	bridge name
+ *
+ * Reads only the FORWARD chain: what a launch without --fw-compat asks
+ * first, before it counts the sandboxes that need the rules.
+ *
+ * Return: 1 or 0 (also when there is no chain), or -errno.
+ */
+int fwc_present(struct nl_sock *s, const char *bridge)
+{
+	struct scan sc = { .bridge = bridge };
+	int err;
+
+	if (!valid_name(bridge))
+		return -EINVAL;
+	err = scan(s, &sc);
+	if (err == -ENOENT)
+		return 0;
+	return err ? err : sc.dirs != 0;
+}
+
+/**
  * fwc_remove() - delete nsrun's rules for a bridge from `ip filter FORWARD`
  * @s:		NETLINK_NETFILTER socket
  * @bridge:	bridge name

@@ -52,6 +52,7 @@ int fwc_parse_rule(const struct nlmsghdr *nlh, const char *bridge,
 		   struct fwc_rule *rule);
 
 int fwc_add(struct nl_sock *s, const char *bridge);
+int fwc_present(struct nl_sock *s, const char *bridge);
 int fwc_remove(struct nl_sock *s, const char *bridge);
 
 #endif /* NSRUN_NAT_FWCOMPAT_H */

@@ -44,6 +44,48 @@ test_inet_drop() {
 	in_host nft delete table inet nsrt-fw4
 }
 
+# compat_rules: how many of nsrun's accept rules for nsrun0 iptables lists
+# in FORWARD.
+compat_rules() {
+	in_host iptables-nft -S FORWARD | grep -c 'nsrun:nsrun0"\?'
+}
+
+rules_are() {
+	[ "$(compat_rules)" = "$1" ]
+}
+
+table_gone() {
+	! has_nsrun_table "$1"
+}
+
+# --fw-compat's two accept rules live while a sandbox with the flag runs;
+# a SIGKILL leaves them, and the next launch without the flag removes
+# them, but not while a flagged sandbox still runs. Other rules stay.
+test_fw_compat() {
+	local pid
+	in_host iptables-nft -A FORWARD -i lo -j ACCEPT ||
+		fail "add a hand-written rule to FORWARD"
+	spawn_nsrun "$T/fwc" --name fwc --fw-compat -- sleep 30
+	pid=$SPAWNED
+	wait_until 5 rules_are 2
+	check_eq "--fw-compat: two accept rules for nsrun0 in FORWARD" 2 \
+		"$(compat_rules)" || diag "$(in_host iptables-nft -S FORWARD)"
+	run_nsrun --name fwc-plain -- true
+	check_eq "--fw-compat: a launch without it leaves them while a flagged sandbox runs" \
+		2 "$(compat_rules)"
+	kill -9 "$pid"
+	wait_exit "$pid" 5
+	wait_until 5 table_gone fwc
+	check_eq "--fw-compat: a SIGKILL leaves the rules behind" 2 \
+		"$(compat_rules)"
+	run_nsrun --name fwc-next -- true
+	check_eq "--fw-compat: the next launch without it exits 0" 0 "$RC"
+	check_eq "--fw-compat: and removes the stale rules" 0 "$(compat_rules)"
+	check_match "--fw-compat: the hand-written rule stays" \
+		'-A FORWARD -i lo -j ACCEPT' "$(in_host iptables-nft -S FORWARD)"
+}
+
 test_no_warning
 test_inet_drop
 test_forward_drop
+test_fw_compat
