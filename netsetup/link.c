@@ -364,6 +364,7 @@ struct port_walk {
 	int (*cb)(int ifindex, const char *name, unsigned int flags,
 		  void *data);
 	void *data;
+	uint32_t master;
 };
 
 static int port_reply(const struct nlmsghdr *nlh, void *data)
@@ -374,7 +375,10 @@ static int port_reply(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWLINK ||
 	    nl_attrs(nlh, sizeof(*ifm), tb, IFLA_MAX) || !tb[IFLA_IFNAME] ||
-	    mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING))
+	    mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) ||
+	    !tb[IFLA_MASTER] ||
+	    mnl_attr_validate(tb[IFLA_MASTER], MNL_TYPE_U32) ||
+	    mnl_attr_get_u32(tb[IFLA_MASTER]) != w->master)
 		return 0;
 	return w->cb(ifm->ifi_index, mnl_attr_get_str(tb[IFLA_IFNAME]),
 		     ifm->ifi_flags, w->data);
@@ -388,7 +392,11 @@ static int port_reply(const struct nlmsghdr *nlh, void *data)
  *		non-zero stops
  * @data:	passed to @cb
  *
- * The kernel filters the dump by IFLA_MASTER (NETLINK_GET_STRICT_CHK).
+ * An AF_BRIDGE dump: one short message per port of any bridge (we keep
+ * @master's), where the AF_UNSPEC dump fills every link in full, and a
+ * veth's fill looks its peer's namespace up among all the namespaces
+ * the host has an id for, one by one: O(N) a port, 15 ms against 2-4 ms
+ * at 1000 sandboxes, and growing with the square.
  * @cb must not send on @s: the rest of the dump would answer it.
  *
  * Return: 0, @cb's value, or -errno.
@@ -399,13 +407,12 @@ int link_each_port(struct nl_sock *s, int master,
 		   void *data)
 {
 	uint32_t buf[NL_SEND_BUF / sizeof(uint32_t)];
-	struct port_walk w = { cb, data };
+	struct port_walk w = { cb, data, (uint32_t)master };
 	struct nlmsghdr *nlh;
 
 	if (master <= 0)
 		return -EINVAL;
-	nlh = link_msg(buf, RTM_GETLINK, NLM_F_DUMP, AF_UNSPEC, 0);
-	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	nlh = link_msg(buf, RTM_GETLINK, NLM_F_DUMP, AF_BRIDGE, 0);
 	return nl_query(s, nlh, port_reply, &w);
 }
 
