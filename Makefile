@@ -41,7 +41,7 @@ LIB_SRCS   := nl.c netsetup/link.c netsetup/netconf.c netsetup/veth.c \
 # The JSON reader and writer of the CNI plugin.
 JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
 CNI_SRCS   := cni.c cni_conf.c cni_err.c cni_attach.c cni_sweep.c cni_netns.c
-APP_SRCS   := nsrun.c options.c launch.c bridge.c hostports.c sandboxes.c \
+APP_SRCS   := nsrun.c options.c launch.c launch_renew.c bridge.c hostports.c sandboxes.c \
 	      firewall.c leftovers.c child.c init.c process.c ps.c log.c lan.c \
 	      lanopts.c keeper.c $(CNI_SRCS)
 # macvlan and ipvlan links, the --net parser and the LAN guard, for
