@@ -102,7 +102,7 @@ void launch6_publish(struct host *h)
  *		     remaking table ip6 nsrun when someone deleted it
  * @h:		host side
  *
- * As for IPv4 (launch.c's renew_own()): the keeper renews them with
+ * As for IPv4 (launch_renew.c's renew_own()): the keeper renews them with
  * everyone's; this nsrun does only when they have less than half their
  * timeout left.
  *

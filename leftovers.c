@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
-#include <linux/membarrier.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/membarrier.h>
 
 #include "grow.h"
 #include "leftovers.h"

@@ -268,20 +268,6 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int on_gen(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[NFTA_GEN_MAX + 1];
-
-	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWGEN)
-		return 0;
-	if (nl_attrs(nlh, sizeof(struct nfgenmsg), tb, NFTA_GEN_MAX))
-		return -EBADMSG;
-	if (tb[NFTA_GEN_ID] &&
-	    mnl_attr_validate(tb[NFTA_GEN_ID], MNL_TYPE_U32) == 0)
-		*(uint32_t *)data = ntohl(mnl_attr_get_u32(tb[NFTA_GEN_ID]));
-	return 0;
-}
-
 /* The chain's rules: the generation first, so that a change after it,
  * even one made before the dump, makes the batch built from the dump
  * fail with ERESTART rather than act on a stale view.
@@ -295,8 +281,8 @@ static int scan(struct nl_sock *s, struct scan *sc)
 	sc->genid = 0;
 	sc->dirs = 0;
 	sc->n = 0;
-	err = nl_query(s, nft_request(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0), on_gen,
-		       &sc->genid);
+	err = nl_query(s, nft_request(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0),
+		       fwc_parse_gen, &sc->genid);
 	if (err)
 		return err;
 	/* A dump of a missing table or chain is merely empty: ask for the

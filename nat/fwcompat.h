@@ -50,6 +50,7 @@ ssize_t fwc_build_remove(void *buf, size_t size, const uint64_t *handles,
 int fwc_comment(char *buf, const char *bridge);
 int fwc_parse_rule(const struct nlmsghdr *nlh, const char *bridge,
 		   struct fwc_rule *rule);
+int fwc_parse_gen(const struct nlmsghdr *nlh, void *data);
 
 int fwc_add(struct nl_sock *s, const char *bridge);
 int fwc_present(struct nl_sock *s, const char *bridge);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fwparse.c - recognise nsrun's --fw-compat rules in a dump of iptables'
  * FORWARD chain, by their comment: a native NFTA_RULE_USERDATA comment or
- * the compat `match comment` that iptables-nft itself writes.
+ * the compat `match comment` that iptables-nft itself writes; and read
+ * the ruleset generation the dump was taken at.
  */
 #include <endian.h>
 #include <errno.h>
@@ -161,4 +162,25 @@ int fwc_parse_rule(const struct nlmsghdr *nlh, const char *bridge,
 	    mnl_attr_validate(tb[NFTA_RULE_HANDLE], MNL_TYPE_U64) == 0)
 		rule->handle = be64toh(mnl_attr_get_u64(tb[NFTA_RULE_HANDLE]));
 	return 1;
+}
+
+/**
+ * fwc_parse_gen() - nl_query() callback: the generation of a NEWGEN reply
+ * @nlh:	a reply message
+ * @data:	uint32_t, set when @nlh is NFT_MSG_NEWGEN with NFTA_GEN_ID
+ *
+ * Return: 0, or -EBADMSG for a malformed NEWGEN.
+ */
+int fwc_parse_gen(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFTA_GEN_MAX + 1];
+
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWGEN)
+		return 0;
+	if (nl_attrs(nlh, sizeof(struct nfgenmsg), tb, NFTA_GEN_MAX))
+		return -EBADMSG;
+	if (tb[NFTA_GEN_ID] &&
+	    mnl_attr_validate(tb[NFTA_GEN_ID], MNL_TYPE_U32) == 0)
+		*(uint32_t *)data = ntohl(mnl_attr_get_u32(tb[NFTA_GEN_ID]));
+	return 0;
 }
