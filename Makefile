@@ -248,11 +248,18 @@ $(B)/tools/mvprobe: tests/tools/mvprobe.c nl.c netsetup/link.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 
-# Built for the suite: tests/integration/test_addr6.sh and test_relay.sh
-# run them as root, in throwaway namespaces.
-TOOLS := $(B)/tools/v6probe $(B)/tools/relaytest
+# Built for the suite and the benchmarks: tests/integration/test_addr6.sh,
+# test_relay.sh and bench/scale.sh run them as root, in throwaway
+# namespaces.
+TOOLS := $(B)/tools/v6probe $(B)/tools/relaytest $(B)/tools/floor
 $(B)/tools/v6probe: tests/tools/v6probe.c nl.c netsetup/addr6.c \
 		netsetup/sysctl.c $(UNIT_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
+
+# bench/scale.sh's reference: the kernel's share of a launch.
+$(B)/tools/floor: tests/tools/floor.c nl.c netsetup/link.c netsetup/veth.c \
+		netsetup/addr.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 

@@ -16,7 +16,16 @@
 #   conn/s      new connections per second of one client, upstream, one
 #               after the other (the same $CONNS connections)
 #   ps          median wall time of `nsrun ps` ($LAUNCHES runs)
-# and prints one row per N and the ratios against the first N.
+#   floor       the kernel's share ($LAUNCHES runs of build/tools/floor,
+#               `make tools`): new namespaces, a veth with its host end
+#               on nsrun0 (hairpin on) and its peer eth0 in them, lo and
+#               eth0 up, an address, the default route, exec true; no
+#               nftables, mounts or sysctls. What any tool that puts a
+#               namespace on a bridge asks of the kernel.
+#   unshare     `unshare -n -m -u true`: the namespaces alone
+# and prints one row per N, the ratios against the first N, and how
+# many ms each of launch, floor and unshare grew: launch's growth less
+# the floor's is nsrun's own.
 #
 # A Linux bridge has at most 1024 ports: sandboxes past the first 1000
 # go on further bridges (nsb1, nsb2, ... with subnets 10.101.0.0/16, ...),
@@ -45,6 +54,9 @@ DEADLINE=$(($(now_us) + BENCH_TIMEOUT * 1000000))
 time_left() {
 	[ "$(now_us)" -lt "$DEADLINE" ]
 }
+
+FLOOR=$BENCH_DIR/../build/tools/floor
+[ -x "$FLOOR" ] || die "no $FLOOR (run make tools)"
 
 bench_ns upstream
 
@@ -131,6 +143,27 @@ launch_ms() {
 	median <"$BT/launch"
 }
 
+# floor_ms: the median of LAUNCHES sandboxes made by build/tools/floor on
+# nsrun0, at an address no background sandbox takes (they count up from
+# 10.88.0.2).
+floor_ms() {
+	in_h "$FLOOR" nsrun0 "$LAUNCHES" 10.88.255.250/16 10.88.0.1 \
+		>"$BT/floor" || die "build/tools/floor failed"
+	median <"$BT/floor"
+}
+
+# unshare_ms: the median of LAUNCHES `unshare -n -m -u true`.
+unshare_ms() {
+	in_h bash -c '
+		for ((i = 0; i < $1; i++)); do
+			t0=${EPOCHREALTIME/./}
+			unshare -n -m -u true || exit 1
+			t1=${EPOCHREALTIME/./}
+			printf "%d.%03d\\n" $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
+		done' _ "$LAUNCHES" >"$BT/unshare" || die "unshare failed"
+	median <"$BT/unshare"
+}
+
 # ps_ms: the median of LAUNCHES runs of `nsrun ps`.
 ps_ms() {
 	in_h bash -c '
@@ -151,24 +184,34 @@ conn_ms() {
 }
 
 echo "scale: N = ${LEVELS[*]}; $LAUNCHES launches and $CONNS connections per N"
-printf '%6s %10s %14s %14s %14s %10s %8s\n' running "launch ms" "conn ms (up)" \
-	"p90 (up)" "conn ms (lo)" "conn/s" "ps ms"
+printf '%6s %10s %14s %14s %14s %10s %8s %9s %9s\n' running "launch ms" \
+	"conn ms (up)" "p90 (up)" "conn ms (lo)" "conn/s" "ps ms" "floor ms" \
+	"unshare"
 rows=()
 for n in "${LEVELS[@]}"; do
 	grow_to "$n"
 	wait_quiet
 	time_left || die "time is up before N=$n"
 	l=$(launch_ms)
+	f=$(floor_ms)
+	s=$(unshare_ms)
+	wait_quiet
 	read -r cu cu90 rate < <(conn_ms "$U" 198.18.0.1)
 	read -r cl _ _ < <(conn_ms "$H" 127.0.0.1)
 	p=$(ps_ms)
-	printf '%6s %10s %14s %14s %14s %10s %8s\n' "$n" "$l" "$cu" "$cu90" \
-		"$cl" "$rate" "$p"
-	rows+=("$n $l $cu $cl $rate $p")
+	printf '%6s %10s %14s %14s %14s %10s %8s %9s %9s\n' "$n" "$l" "$cu" \
+		"$cu90" "$cl" "$rate" "$p" "$f" "$s"
+	rows+=("$n $l $cu $cl $rate $p $f $s")
 done
 
-read -r n0 l0 cu0 cl0 r0 p0 <<<"${rows[0]}"
+# growth A B: A-B in ms, two decimals.
+growth() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", a - b }'
+}
+
+read -r n0 l0 cu0 cl0 r0 p0 f0 s0 <<<"${rows[0]}"
 for r in "${rows[@]:1}"; do
-	read -r n l cu cl rate p <<<"$r"
-	echo "ratio N=$n/N=$n0: launch $(ratio "$l" "$l0"), conn (up) $(ratio "$cu" "$cu0"), conn (lo) $(ratio "$cl" "$cl0"), conn/s $(ratio "$rate" "$r0"), ps $(ratio "$p" "$p0")"
+	read -r n l cu cl rate p f s <<<"$r"
+	echo "ratio N=$n/N=$n0: launch $(ratio "$l" "$l0"), conn (up) $(ratio "$cu" "$cu0"), conn (lo) $(ratio "$cl" "$cl0"), conn/s $(ratio "$rate" "$r0"), ps $(ratio "$p" "$p0"), floor $(ratio "$f" "$f0"), unshare $(ratio "$s" "$s0")"
+	echo "growth N=$n-N=$n0: launch $(growth "$l" "$l0") ms, floor $(growth "$f" "$f0") ms, unshare $(growth "$s" "$s0") ms"
 done
