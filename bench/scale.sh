@@ -130,17 +130,21 @@ grow_to() {
 	done
 }
 
-# launch_ms: the median of LAUNCHES launches, timed inside the host netns.
-launch_ms() {
+# median_ms NAME CMD...: the median wall time of LAUNCHES runs of CMD,
+# timed inside the host netns, its output dropped.
+median_ms() {
+	local name=$1
+	shift
 	in_h bash -c '
-		for ((i = 0; i < $2; i++)); do
+		n=$1
+		shift
+		for ((i = 0; i < n; i++)); do
 			t0=${EPOCHREALTIME/./}
-			"$1" -p 8080:80 true || exit 1
+			"$@" >/dev/null || exit 1
 			t1=${EPOCHREALTIME/./}
 			printf "%d.%03d\\n" $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
-		done' _ "$NSRUN" "$LAUNCHES" >"$BT/launch" ||
-		die "nsrun -p 8080:80 true failed"
-	median <"$BT/launch"
+		done' _ "$LAUNCHES" "$@" >"$BT/$name" || die "$* failed"
+	median <"$BT/$name"
 }
 
 # floor_ms: the median of LAUNCHES sandboxes made by build/tools/floor on
@@ -150,30 +154,6 @@ floor_ms() {
 	in_h "$FLOOR" nsrun0 "$LAUNCHES" 10.88.255.250/16 10.88.0.1 \
 		>"$BT/floor" || die "build/tools/floor failed"
 	median <"$BT/floor"
-}
-
-# unshare_ms: the median of LAUNCHES `unshare -n -m -u true`.
-unshare_ms() {
-	in_h bash -c '
-		for ((i = 0; i < $1; i++)); do
-			t0=${EPOCHREALTIME/./}
-			unshare -n -m -u true || exit 1
-			t1=${EPOCHREALTIME/./}
-			printf "%d.%03d\\n" $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
-		done' _ "$LAUNCHES" >"$BT/unshare" || die "unshare failed"
-	median <"$BT/unshare"
-}
-
-# ps_ms: the median of LAUNCHES runs of `nsrun ps`.
-ps_ms() {
-	in_h bash -c '
-		for ((i = 0; i < $2; i++)); do
-			t0=${EPOCHREALTIME/./}
-			"$1" ps >/dev/null || exit 1
-			t1=${EPOCHREALTIME/./}
-			printf "%d.%03d\\n" $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
-		done' _ "$NSRUN" "$LAUNCHES" >"$BT/ps" || die "nsrun ps failed"
-	median <"$BT/ps"
 }
 
 # conn_ms NS ADDR: "median p90 rate" of CONNS connections to ADDR:7000.
@@ -192,13 +172,13 @@ for n in "${LEVELS[@]}"; do
 	grow_to "$n"
 	wait_quiet
 	time_left || die "time is up before N=$n"
-	l=$(launch_ms)
+	l=$(median_ms launch "$NSRUN" -p 8080:80 true)
 	f=$(floor_ms)
-	s=$(unshare_ms)
+	s=$(median_ms unshare unshare -n -m -u true)
 	wait_quiet
 	read -r cu cu90 rate < <(conn_ms "$U" 198.18.0.1)
 	read -r cl _ _ < <(conn_ms "$H" 127.0.0.1)
-	p=$(ps_ms)
+	p=$(median_ms ps "$NSRUN" ps)
 	printf '%6s %10s %14s %14s %14s %10s %8s %9s %9s\n' "$n" "$l" "$cu" \
 		"$cu90" "$cl" "$rate" "$p" "$f" "$s"
 	rows+=("$n $l $cu $cl $rate $p $f $s")

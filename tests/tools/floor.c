@@ -119,12 +119,13 @@ static int parse(char **argv, struct spec *sp, int *runs)
 
 	sp->bridge = (int)if_nametoindex(argv[1]);
 	*runs = atoi(argv[2]);
-	slash = strchr(argv[3], '/');
-	if (!sp->bridge || *runs < 1 || *runs > MAX_RUNS || !slash ||
+	if (!sp->bridge || *runs < 1 || *runs > MAX_RUNS ||
 	    strlen(argv[3]) >= sizeof(addr))
 		return -1;
 	strcpy(addr, argv[3]);
 	slash = strchr(addr, '/');
+	if (!slash)
+		return -1;
 	*slash = '\0';
 	sp->prefix = atoi(slash + 1);
 	if (inet_pton(AF_INET, addr, &sp->addr) != 1 ||
