@@ -8,7 +8,11 @@
 # For each N, in increasing order, background sandboxes are added until N
 # run (`nsrun --name bg-I -p PORT:80 -- sleep`, each with its own table
 # and published port, as real services would have), then:
-#   launch      median wall time of `nsrun -p 8080:80 true` ($LAUNCHES runs)
+#   launch      median wall time of `nsrun -p 8080:80 true` ($LAUNCHES runs,
+#               back to back: each overlaps the kernel's teardown of the
+#               one before)
+#   paced       the same, each after a pause of $PAUSE s: one launch on a
+#               host where N run and nothing else happens
 #   conn        median time to connect, read a line and close, through a
 #               published port: from the upstream netns to the host's
 #               address (prerouting DNAT), and from the host to 127.0.0.1
@@ -38,6 +42,7 @@
 
 LAUNCHES=${LAUNCHES:-30}
 CONNS=${CONNS:-1000}
+PAUSE=${PAUSE:-0.1}
 BATCH=25
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-1800}
 LEVELS=("$@")
@@ -131,14 +136,16 @@ grow_to() {
 }
 
 # median_ms NAME CMD...: the median wall time of LAUNCHES runs of CMD,
-# timed inside the host netns, its output dropped.
+# timed inside the host netns, its output dropped; with WAIT set, each
+# run after a pause of WAIT seconds.
 median_ms() {
 	local name=$1
 	shift
-	in_h bash -c '
+	in_h env WAIT="${WAIT:-}" bash -c '
 		n=$1
 		shift
 		for ((i = 0; i < n; i++)); do
+			[ -z "$WAIT" ] || sleep "$WAIT"
 			t0=${EPOCHREALTIME/./}
 			"$@" >/dev/null || exit 1
 			t1=${EPOCHREALTIME/./}
@@ -164,24 +171,25 @@ conn_ms() {
 }
 
 echo "scale: N = ${LEVELS[*]}; $LAUNCHES launches and $CONNS connections per N"
-printf '%6s %10s %14s %14s %14s %10s %8s %9s %9s\n' running "launch ms" \
-	"conn ms (up)" "p90 (up)" "conn ms (lo)" "conn/s" "ps ms" "floor ms" \
-	"unshare"
+printf '%6s %10s %8s %14s %14s %14s %10s %8s %9s %9s\n' running \
+	"launch ms" paced "conn ms (up)" "p90 (up)" "conn ms (lo)" "conn/s" \
+	"ps ms" "floor ms" "unshare"
 rows=()
 for n in "${LEVELS[@]}"; do
 	grow_to "$n"
 	wait_quiet
 	time_left || die "time is up before N=$n"
 	l=$(median_ms launch "$NSRUN" -p 8080:80 true)
+	lp=$(WAIT=$PAUSE median_ms paced "$NSRUN" -p 8080:80 true)
 	f=$(floor_ms)
 	s=$(median_ms unshare unshare -n -m -u true)
 	wait_quiet
 	read -r cu cu90 rate < <(conn_ms "$U" 198.18.0.1)
 	read -r cl _ _ < <(conn_ms "$H" 127.0.0.1)
 	p=$(median_ms ps "$NSRUN" ps)
-	printf '%6s %10s %14s %14s %14s %10s %8s %9s %9s\n' "$n" "$l" "$cu" \
-		"$cu90" "$cl" "$rate" "$p" "$f" "$s"
-	rows+=("$n $l $cu $cl $rate $p $f $s")
+	printf '%6s %10s %8s %14s %14s %14s %10s %8s %9s %9s\n' "$n" "$l" \
+		"$lp" "$cu" "$cu90" "$cl" "$rate" "$p" "$f" "$s"
+	rows+=("$n $l $lp $cu $cl $rate $p $f $s")
 done
 
 # growth A B: A-B in ms, two decimals.
@@ -189,9 +197,9 @@ growth() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", a - b }'
 }
 
-read -r n0 l0 cu0 cl0 r0 p0 f0 s0 <<<"${rows[0]}"
+read -r n0 l0 lp0 cu0 cl0 r0 p0 f0 s0 <<<"${rows[0]}"
 for r in "${rows[@]:1}"; do
-	read -r n l cu cl rate p f s <<<"$r"
-	echo "ratio N=$n/N=$n0: launch $(ratio "$l" "$l0"), conn (up) $(ratio "$cu" "$cu0"), conn (lo) $(ratio "$cl" "$cl0"), conn/s $(ratio "$rate" "$r0"), ps $(ratio "$p" "$p0"), floor $(ratio "$f" "$f0"), unshare $(ratio "$s" "$s0")"
-	echo "growth N=$n-N=$n0: launch $(growth "$l" "$l0") ms, floor $(growth "$f" "$f0") ms, unshare $(growth "$s" "$s0") ms"
+	read -r n l lp cu cl rate p f s <<<"$r"
+	echo "ratio N=$n/N=$n0: launch $(ratio "$l" "$l0"), paced $(ratio "$lp" "$lp0"), conn (up) $(ratio "$cu" "$cu0"), conn (lo) $(ratio "$cl" "$cl0"), conn/s $(ratio "$rate" "$r0"), ps $(ratio "$p" "$p0"), floor $(ratio "$f" "$f0"), unshare $(ratio "$s" "$s0")"
+	echo "growth N=$n-N=$n0: launch $(growth "$l" "$l0") ms, paced $(growth "$lp" "$lp0") ms, floor $(growth "$f" "$f0") ms, unshare $(growth "$s" "$s0") ms"
 done
