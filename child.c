@@ -44,10 +44,26 @@ static void no_ipv6(void)
 		die_err(err, "disabling IPv6 in the sandbox");
 }
 
-static void enter_namespaces(int ready_fd)
+/* Nothing mounted inside leaks to the host, and /proc shows our own
+ * processes when we are the first of a PID namespace. Mounted before the
+ * first sysctl: the host's /proc/sys keeps a dentry for each network
+ * namespace that looked a name up there, and a lookup compares them all
+ * (0.4 ms with 1000 sandboxes running; 0.07 ms in our own /proc).
+ */
+static void mount_proc(const struct options *o)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die_err(-errno, "making mounts private");
+	if (!o->pid_host && mount("proc", "/proc", "proc",
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		die_err(-errno, "mounting /proc");
+}
+
+static void enter_namespaces(const struct options *o, int ready_fd)
 {
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS))
 		die_err(-errno, "creating namespaces");
+	mount_proc(o);
 	no_ipv6();
 	/* The parent may now create the veth peer in our namespace. */
 	if (write(ready_fd, "R", 1) != 1)
@@ -68,21 +84,15 @@ static void read_only(const char *path)
 		die_err(-errno, "making %s read-only", path);
 }
 
-/* Nothing mounted inside leaks to the host, /sys shows our own network
- * devices (a sysfs mounted in a network namespace shows that namespace's
- * /sys/class/net), and /proc our own processes when we are the first of
- * a PID namespace. Both read-only where they reach the host's kernel.
+/* /sys shows our own network devices: a sysfs mounted in a network
+ * namespace shows that namespace's /sys/class/net. Read-only, as it
+ * reaches the host's kernel; /proc/sys is made so by lock_knobs().
  */
-static void setup_mounts(const struct options *o)
+static void mount_sys(void)
 {
-	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		die_err(-errno, "making mounts private");
-	if (mount("sysfs", "/sys", "sysfs", flags | MS_RDONLY, NULL))
+	if (mount("sysfs", "/sys", "sysfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL))
 		die_err(-errno, "mounting /sys");
-	if (!o->pid_host && mount("proc", "/proc", "proc", flags, NULL))
-		die_err(-errno, "mounting /proc");
 }
 
 /* Once the sandbox's own sysctls are set, before the command runs. */
@@ -381,10 +391,10 @@ void child_run(const struct options *o, int ready_fd, int conf_fd)
 	struct netconf conf;
 	int err;
 
-	enter_namespaces(ready_fd);
+	enter_namespaces(o, ready_fd);
 	step("child: namespaces");
 	crash_point("child-namespaces");
-	setup_mounts(o);
+	mount_sys();
 	step("child: mounts");
 	build_resolv(o, resolv, sizeof(resolv));
 	if (sethostname(o->hostname, strlen(o->hostname)))
