@@ -31,6 +31,9 @@
 /* lo is always ifindex 1 in a new network namespace (LOOPBACK_IFINDEX). */
 #define LO_IFINDEX 1
 
+/* What nsrun mounts in the sandbox runs nothing and opens no device. */
+#define MNT_SAFE	(MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
 /* No IPv6 on the sandbox's link unless it asks for it: the interfaces
  * created from now on in this namespace (eth0) start with it disabled.
  * A kernel without IPv6 has no such file, and nothing to disable.
@@ -54,8 +57,7 @@ static void mount_proc(const struct options *o)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		die_err(-errno, "making mounts private");
-	if (!o->pid_host && mount("proc", "/proc", "proc",
-				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+	if (!o->pid_host && mount("proc", "/proc", "proc", MNT_SAFE, NULL))
 		die_err(-errno, "mounting /proc");
 }
 
@@ -79,8 +81,8 @@ static void read_only(const char *path)
 	if (access(path, F_OK))
 		return;		/* a kernel without it: nothing to guard */
 	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) ||
-	    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY |
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+	    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MNT_SAFE,
+		  NULL))
 		die_err(-errno, "making %s read-only", path);
 }
 
@@ -90,8 +92,7 @@ static void read_only(const char *path)
  */
 static void mount_sys(void)
 {
-	if (mount("sysfs", "/sys", "sysfs",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL))
+	if (mount("sysfs", "/sys", "sysfs", MNT_SAFE | MS_RDONLY, NULL))
 		die_err(-errno, "mounting /sys");
 }
 
@@ -302,8 +303,7 @@ static void install_etc(const char *resolv, const char *hosts,
 {
 	char name[HOST_NAME_MAX + 2];
 
-	if (mount("tmpfs", "/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "size=64k,mode=0755"))
+	if (mount("tmpfs", "/sys", "tmpfs", MNT_SAFE, "size=64k,mode=0755"))
 		die_err(-errno, "mounting a tmpfs for /etc files");
 	write_file("/sys/resolv.conf", resolv);
 	write_file("/sys/hosts", hosts);
