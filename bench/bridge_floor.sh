@@ -52,7 +52,7 @@ add_ports() {
 	local i pids=()
 
 	for ((i = 0; i < N; i++)); do
-		bench_spawn /dev/null "$H" unshare -n sleep 3600
+		bench_spawn "$BT/peer" "$H" unshare -n sleep 3600
 		pids+=("${BENCH_PIDS[-1]}")
 	done
 	sleep 1
