@@ -37,11 +37,13 @@ NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/keep.c nat/guard.c \
 	      nat/rule.c nat/expr.c nat/guard6.c nat/shared6.c nat/ports6.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/netconf.c netsetup/veth.c \
 	      netsetup/addr.c netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
-	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c nat/ct.c
+	      $(NAT_SRCS) nat/list.c nat/cursor.c nat/fwcompat.c nat/fwparse.c \
+	      nat/ct.c
 # The JSON reader and writer of the CNI plugin.
 JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
 CNI_SRCS   := cni.c cni_conf.c cni_err.c cni_attach.c cni_sweep.c cni_netns.c
-APP_SRCS   := nsrun.c options.c launch.c launch_renew.c bridge.c hostports.c sandboxes.c \
+APP_SRCS   := nsrun.c options.c launch.c launch_renew.c bridge.c hostports.c \
+	      sandboxes.c addrs.c \
 	      firewall.c leftovers.c child.c init.c process.c ps.c log.c lan.c \
 	      lanopts.c keeper.c $(CNI_SRCS)
 # macvlan and ipvlan links, the --net parser and the LAN guard, for

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addrs.h"
 #include "bridge.h"
 #include "cni_attach.h"
 #include "cni_err.h"
@@ -174,8 +175,8 @@ static void claim_addr(struct host_side *h, const struct cni_attach *a,
 			a->ports[i].host_addr, a->ports[i].host_port,
 			a->ports[i].port, a->ports[i].count };
 	for (tries = 0; err == -EADDRINUSE && tries < CLAIM_TRIES; tries++) {
-		out->addr = sandboxes_choose_addr(&h->nft, br, NULL, after);
-		sandboxes_mac(out->addr, out->mac);
+		out->addr = addrs_choose(&h->nft, br, NULL, after);
+		addrs_mac(out->addr, out->mac);
 		err = create_tables(h, a, br, out, &sb);
 		after = out->addr;
 	}
@@ -185,6 +186,8 @@ static void claim_addr(struct host_side *h, const struct cni_attach *a,
 	err = nat_shared_ensure(&h->nft, &nb);
 	if (!err)
 		err = nat_publish(&h->nft, &sb, 0);
+	if (!err)
+		addrs_given(&h->nft, br, out->addr);
 	if (err == -EBUSY)
 		cni_fail(CNI_ERR_CONFLICT, "a host port is already published "
 			 "by another attachment");

@@ -23,6 +23,7 @@
 
 #include <linux/if_link.h>
 
+#include "addrs.h"
 #include "lan.h"
 #include "log.h"
 #include "nat/languard.h"
@@ -156,7 +157,7 @@ static void create_eth0(const struct lan_launch *l, const struct options *o,
 		if (o->net.mode == MACVLAN_MODE_PASSTHRU)
 			memcpy(mac, parent->mac, sizeof(parent->mac));
 		else
-			sandboxes_mac(o->ip, mac);
+			addrs_mac(o->ip, mac);
 		err = link_add_macvlan(l->rt, "eth0", parent->ifindex,
 				       o->net.mode, l->child, mac);
 	}

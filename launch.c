@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addrs.h"
 #include "cni_sweep.h"
 #include "firewall.h"
 #include "keeper.h"
@@ -241,7 +242,8 @@ static void check_cni_ports(struct host *h, const struct options *o)
 
 /* The address and the tables that hold it. The addresses in the shared
  * table are hints (a stopped nsrun's may have expired); the guard table's
- * name is the proof, so an address found taken is skipped.
+ * name is the proof, so an address found taken is skipped. The next
+ * launch starts its search after the address given (addrs.c).
  */
 static void claim_addr(struct host *h, const struct options *o, pid_t child)
 {
@@ -250,10 +252,10 @@ static void claim_addr(struct host *h, const struct options *o, pid_t child)
 	int tries, err = -EADDRINUSE;
 
 	for (tries = 0; err == -EADDRINUSE && tries < CLAIM_TRIES; tries++) {
-		h->conf.addr = sandboxes_choose_addr(&h->nft, &h->br, fixed,
+		h->conf.addr = addrs_choose(&h->nft, &h->br, fixed,
 						     after);
 		step("chose %s", inet_ntoa(h->conf.addr));
-		sandboxes_mac(h->conf.addr, h->conf.mac);
+		addrs_mac(h->conf.addr, h->conf.mac);
 		err = create_tables(h, o, child);
 		step("created tables %s and %s", h->table, h->guard);
 		if (err && fixed)
@@ -305,6 +307,9 @@ static void claim(struct host *h, const struct options *o, pid_t child)
 	crash_point("table");
 	if (h->net) {
 		publish(h, o);
+		/* In the shared table, which publish() made sure of. */
+		if (!o->ip_given)
+			addrs_given(&h->nft, &h->br, h->conf.addr);
 		firewall_compat_launch(&h->nft, h->br.name, o->fw_compat);
 	}
 	if (lock >= 0)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandboxes.h - the running sandboxes of this network namespace: their
- * records, the lock a launch holds while it chooses, and the choice of a
- * free address.
+ * records, and the lock a launch holds while it chooses an address.
  */
 #ifndef NSRUN_SANDBOXES_H
 #define NSRUN_SANDBOXES_H
@@ -26,12 +25,5 @@ int records_find(struct nl_sock *nft, const char *name, struct record *r);
 int sandboxes_try_hold(const char *name);
 int sandboxes_lock(void);
 void sandboxes_unlock(int lock);
-
-struct in_addr sandboxes_choose_addr(struct nl_sock *nft,
-				     const struct bridge *br,
-				     const struct in_addr *fixed,
-				     struct in_addr after);
-
-void sandboxes_mac(struct in_addr addr, uint8_t *mac);
 
 #endif /* NSRUN_SANDBOXES_H */

@@ -327,6 +327,38 @@ int nat_list_elems(struct nl_sock *s, int family, const char *set,
 	return w.ret ? w.ret : err;
 }
 
+/**
+ * nat_elem_get() - one element of a set of the shared table, by its key
+ * @s:		NETLINK_NETFILTER socket
+ * @family:	NFPROTO_IPV4 or NFPROTO_IPV6, the shared table's family
+ * @set:	its set
+ * @key:	its key, as in the set
+ * @key_len:	bytes in @key
+ * @cb:		called with the element, valid during the call only;
+ *		returns 1, or -errno
+ * @data:	passed to @cb
+ *
+ * Return: 0, -ENOENT when it is not there (or has expired), what @cb
+ * returned if negative, or the kernel's -errno.
+ */
+int nat_elem_get(struct nl_sock *s, int family, const char *set,
+		 const void *key, size_t key_len, nat_elem_cb cb, void *data)
+{
+	uint32_t buf[(192 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
+	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
+			       .family = (uint8_t)family };
+	struct elem_walk w = { cb, data, 0 };
+	struct nlmsghdr *nlh = elem_request(&b, set, key, key_len);
+	int err;
+
+	if (!nlh)
+		return b.err;
+	err = nl_query(s, nlh, on_elems, &w);
+	if (!err && !w.ret)
+		return -ENOENT;
+	return err ? err : (w.ret < 0 ? w.ret : 0);
+}
+
 static int take_expiry(const struct nat_elem *e, void *data)
 {
 	*(int64_t *)data = e->has_timeout ? (int64_t)e->expires_ms : INT64_MAX;
@@ -347,18 +379,10 @@ static int take_expiry(const struct nat_elem *e, void *data)
 int64_t nat_elem_expires(struct nl_sock *s, int family, const char *set,
 			 const void *key, size_t key_len)
 {
-	uint32_t buf[(192 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
-	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .family = (uint8_t)family };
-	struct elem_walk w = { take_expiry, NULL, 0 };
-	struct nlmsghdr *nlh = elem_request(&b, set, key, key_len);
 	int64_t left = -ENOENT;
-	int err;
+	int err = nat_elem_get(s, family, set, key, key_len, take_expiry,
+			       &left);
 
-	if (!nlh)
-		return b.err;
-	w.data = &left;
-	err = nl_query(s, nlh, on_elems, &w);
 	return err ? err : left;
 }
 

@@ -32,6 +32,7 @@
 #define NAT_SET_ADDRS	"addrs"		/* sandbox addresses: hints */
 #define NAT_MAP_ANY	"ports-any"	/* proto . port : addr . port */
 #define NAT_MAP_ADDR	"ports-addr"	/* host . proto . port : addr . port */
+#define NAT_MAP_LAST	"last"		/* bridge : the last address given */
 #define NAT_CHAIN_PRE	"prerouting"
 #define NAT_CHAIN_OUT	"output"
 #define NAT_CHAIN_POST	"postrouting"
@@ -55,6 +56,13 @@ struct nat_bridge {
 	int prefix;
 };
 
+/* A bridge's key in set bridges and map last: its name (IFNAMSIZ
+ * bytes), then its subnet.
+ */
+#define NAT_BRIDGE_KEY_LEN (16 + 4)
+
+void nat_bridge_key(const struct nat_bridge *br,
+		    uint8_t key[NAT_BRIDGE_KEY_LEN]);
 ssize_t nat_shared_build(void *buf, size_t size, uint32_t first_seq);
 ssize_t nat_bridge_build(void *buf, size_t size, const struct nat_bridge *br,
 			 uint32_t first_seq);
@@ -229,8 +237,18 @@ typedef int (*nat_live_cb)(const char *name, pid_t pid, void *data);
 int nat_keep(struct nl_sock *s, int (*read_owners)(void *data),
 	     nat_live_cb live, void *data, uint32_t timeout_ms);
 int nat_forget(struct nl_sock *s, const char *name, pid_t pid);
+int nat_elem_get(struct nl_sock *s, int family, const char *set,
+		 const void *key, size_t key_len, nat_elem_cb cb, void *data);
 int64_t nat_elem_expires(struct nl_sock *s, int family, const char *set,
 			 const void *key, size_t key_len);
+
+/* The last address given on each bridge (cursor.c): where the search
+ * for the next one starts.
+ */
+int nat_cursor_get(struct nl_sock *s, const struct nat_bridge *br,
+		   struct in_addr *last);
+int nat_cursor_set(struct nl_sock *s, const struct nat_bridge *br,
+		   struct in_addr addr);
 
 int nat_list_addrs(struct nl_sock *s, nat_addr_cb cb, void *data);
 

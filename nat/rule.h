@@ -53,4 +53,7 @@ struct nlattr *rule_start(struct nat_batch *b, const char *table,
 void rule_end(struct nat_batch *b, struct nlattr *exprs,
 	      const struct text *comment);
 
+/* shared.c, for cursor.c */
+void shared_declare_last(struct nat_batch *b);
+
 #endif /* NSRUN_NAT_RULE_H */

@@ -24,6 +24,8 @@
  *				 ipv4_addr . inet_service; flags timeout
  *			elements = { 127.0.0.1 . udp . 5353 timeout 15s ...
  *				: 10.88.0.3 . 53 } }
+ *		map last { type ifname . ipv4_addr : ipv4_addr
+ *			elements = { "nsrun0" . 10.88.0.0 : 10.88.0.3 } }
  *		chain prerouting { type nat hook prerouting priority dstnat;
  *			dnat ip to meta l4proto . th dport map @ports-any
  *				(with ip daddr != 127.0.0.0/8 and
@@ -91,12 +93,15 @@ static const struct shared_set {
 	  TYPE_CONCAT(TYPE_CONCAT(TYPE_IPADDR, TYPE_PROTO), TYPE_SERVICE),
 	  3 * REG32_SIZE,
 	  TYPE_CONCAT(TYPE_IPADDR, TYPE_SERVICE), 2 * REG32_SIZE },
+	/* last: shared_declare_last() takes it */
+	{ NAT_MAP_LAST, NFT_SET_MAP, TYPE_CONCAT(TYPE_IFNAME, TYPE_IPADDR),
+	  NAT_BRIDGE_KEY_LEN, TYPE_IPADDR, REG32_SIZE },
 };
 
 static void add_set(struct nat_batch *b, const struct shared_set *s,
-		    uint32_t id)
+		    uint32_t id, uint16_t flags)
 {
-	rule_msg_start(b, NFT_MSG_NEWSET, NLM_F_CREATE | NLM_F_EXCL);
+	rule_msg_start(b, NFT_MSG_NEWSET, flags);
 	expr_put_str(b, NFTA_SET_TABLE, NAT_SHARED_TABLE);
 	expr_put_str(b, NFTA_SET_NAME, s->name);
 	expr_put_u32(b, NFTA_SET_FLAGS, s->flags);
@@ -108,6 +113,20 @@ static void add_set(struct nat_batch *b, const struct shared_set *s,
 	}
 	expr_put_u32(b, NFTA_SET_ID, id);
 	expr_msg_end(b);
+}
+
+/**
+ * shared_declare_last() - add map last to the shared table if missing
+ * @b:		batch, family ip
+ *
+ * A shared table made by an nsrun older than the map lacks it; one
+ * made since has it, and then the message changes nothing.
+ */
+void shared_declare_last(struct nat_batch *b)
+{
+	size_t last = sizeof(shared_sets) / sizeof(shared_sets[0]) - 1;
+
+	add_set(b, &shared_sets[last], 1, NLM_F_CREATE);
 }
 
 /* ip daddr != 127.0.0.0/8, in register 2: register 1 holds the key and
@@ -217,7 +236,8 @@ ssize_t nat_shared_build(void *buf, size_t size, uint32_t first_seq)
 	expr_put_str(&b, NFTA_TABLE_NAME, NAT_SHARED_TABLE);
 	expr_msg_end(&b);
 	for (i = 0; i < sizeof(shared_sets) / sizeof(shared_sets[0]); i++)
-		add_set(&b, &shared_sets[i], (uint32_t)i + 1);
+		add_set(&b, &shared_sets[i], (uint32_t)i + 1,
+			NLM_F_CREATE | NLM_F_EXCL);
 	add_chains(&b);
 	return finish(&b, &first_seq);
 }
@@ -267,11 +287,15 @@ static void add_inbound_rule(struct nat_batch *b,
 	rule_end(b, exprs, &t);
 }
 
-/* The key of the bridge's marker in @bridges: its name . its subnet. */
-static void marker_key(const struct nat_bridge *br,
-		       uint8_t key[IFNAMSIZ + REG32_SIZE])
+/**
+ * nat_bridge_key() - a bridge's key in set bridges and map last
+ * @br:		the bridge
+ * @key:	filled with its name . subnet
+ */
+void nat_bridge_key(const struct nat_bridge *br,
+		    uint8_t key[NAT_BRIDGE_KEY_LEN])
 {
-	memset(key, 0, IFNAMSIZ + REG32_SIZE);
+	memset(key, 0, NAT_BRIDGE_KEY_LEN);
 	strncpy((char *)key, br->name, IFNAMSIZ - 1);
 	memcpy(key + IFNAMSIZ, &br->subnet, sizeof(br->subnet));
 }
@@ -281,10 +305,10 @@ static void marker_key(const struct nat_bridge *br,
  */
 static void add_marker(struct nat_batch *b, const struct nat_bridge *br)
 {
-	uint8_t key[IFNAMSIZ + REG32_SIZE];
+	uint8_t key[NAT_BRIDGE_KEY_LEN];
 	struct nlattr *list, *elem;
 
-	marker_key(br, key);
+	nat_bridge_key(br, key);
 	rule_msg_start(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_EXCL);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_TABLE, NAT_SHARED_TABLE);
 	expr_put_str(b, NFTA_SET_ELEM_LIST_SET, NAT_SET_BRIDGES);
@@ -357,11 +381,11 @@ ssize_t nat_bridge_build(void *buf, size_t size, const struct nat_bridge *br,
 int nat_shared_ensure(struct nl_sock *s, const struct nat_bridge *br)
 {
 	static uint32_t buf[8192 / sizeof(uint32_t)];
-	uint8_t key[IFNAMSIZ + REG32_SIZE];
+	uint8_t key[NAT_BRIDGE_KEY_LEN];
 	ssize_t len;
 	int err;
 
-	marker_key(br, key);
+	nat_bridge_key(br, key);
 	if (nat_elem_expires(s, NFPROTO_IPV4, NAT_SET_BRIDGES, key,
 			     sizeof(key)) >= 0)
 		return 0;

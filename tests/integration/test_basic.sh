@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # test_basic.sh - what a sandbox looks like from inside: its address, route
-# and interfaces, the gateway, a second sandbox on the same bridge, and
-# many launches at once.
+# and interfaces, the gateway, a second sandbox on the same bridge,
+# addresses given in turn, and many launches at once.
 
 . "$(dirname "$0")/../lib.sh"
 init
@@ -58,6 +58,49 @@ test_two_sandboxes() {
 	wait_exit "$SPAWNED" 5
 }
 
+# Addresses are given in turn around the subnet (map last in table ip
+# nsrun): one a sandbox has just left is not given again at once, a held
+# one is skipped when the turn comes round, --ip leaves the turn alone,
+# and a cursor lost or spoiled by hand only starts the search again at
+# the subnet's start. A /29 of its own: hosts .2 to .6, gateway .1.
+test_in_turn() {
+	local net=(--bridge nsrt-turn0 --subnet 10.97.0.0/29) got=() i hold
+	turn_addr() {
+		run_nsrun "${net[@]}" "$@" -- ip -4 -o addr show eth0
+		sandbox_addr "$OUT"
+	}
+	spawn_nsrun "$T/turn-hold" "${net[@]}" --name turn-hold -- \
+		sh -c 'ip -4 -o addr show eth0; sleep 60'
+	hold=$SPAWNED
+	if ! wait_until 10 grep -q inet "$T/turn-hold"; then
+		fail "setup: a sandbox holds an address of 10.97.0.0/29"
+		diag "$(cat "$T/turn-hold.err")"
+		return
+	fi
+	check_eq "the first sandbox on a new bridge gets its first address" \
+		10.97.0.2 "$(sandbox_addr "$(cat "$T/turn-hold")")"
+	for ((i = 0; i < 5; i++)); do
+		got+=("$(turn_addr)")
+	done
+	check_eq "one after another, each gets the next address, around the subnet, skipping the held one" \
+		"10.97.0.3 10.97.0.4 10.97.0.5 10.97.0.6 10.97.0.3" "${got[*]}"
+	check_eq "--ip 10.97.0.6 gets it" 10.97.0.6 "$(turn_addr --ip 10.97.0.6)"
+	check_eq "... and the turn goes on after 10.97.0.3, not after it" \
+		10.97.0.4 "$(turn_addr)"
+	in_host nft flush map ip nsrun last
+	check_eq "the turn lost (map flushed): the search starts again at the subnet's start" \
+		10.97.0.3 "$(turn_addr)"
+	in_host nft flush map ip nsrun last
+	in_host nft add element ip nsrun last \
+		'{ "nsrt-turn0" . 10.97.0.0 : 192.0.2.7 }'
+	check_eq "the turn spoiled (an address outside the subnet): the same" \
+		10.97.0.3 "$(turn_addr)"
+	check_eq "... and the launch after it goes on from there" \
+		10.97.0.4 "$(turn_addr)"
+	kill "$hold" 2>/dev/null
+	wait_exit "$hold" 10
+}
+
 # 50 launches at once: all succeed, all get different addresses. Each
 # command holds its sandbox until all 50 have reported, so the addresses
 # are all in use at the same time (an address freed by a sandbox that has
@@ -106,4 +149,5 @@ test_route
 test_interfaces
 test_gateway
 test_two_sandboxes
+test_in_turn
 test_concurrent

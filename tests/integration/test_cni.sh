@@ -134,7 +134,10 @@ test_del() {
 }
 
 test_dead_swept() {
+	local dead
 	add dead
+	dead=$(jq -r '.ips[0].address' <<<"$OUT")
+	dead=${dead%/*}
 	ip netns del "$NETNS_NAME"
 	wait_until 5 test -z "$(nsc_veths)"
 	add alive
@@ -142,7 +145,10 @@ test_dead_swept() {
 		0 "$RC"
 	check_eq "... which removed the dead one's table" 1 \
 		"$(cni_tables | grep -c .)"
-	check_eq "... and reuses its address" 10.88.0.2/16 \
+	check "... and freed its address $dead (no longer in set addrs)" \
+		eval "! in_host nft list set ip nsrun addrs | grep -qwF '$dead'"
+	check_match "... and gives the next one in turn" \
+		"^10\\.88\\.0\\.$((${dead##*.} + 1))/16\$" \
 		"$(jq -r '.ips[0].address' <<<"$OUT")"
 }
 

@@ -141,7 +141,7 @@ static void test_shared(void)
 	if (len <= 0)
 		return;
 	b = split(buf, len);
-	CHECK(b.n == 15, "15 messages: begin, table, 4 sets, 4 chains, "
+	CHECK(b.n == 16, "16 messages: begin, table, 5 sets, 4 chains, "
 	      "4 rules, end (%d)", b.n);
 	t = find(&b, NFT_MSG_NEWTABLE, NFTA_TABLE_NAME, "nsrun", 0);
 	CHECK(t && !msg_attrs(t).tb[NFTA_TABLE_FLAGS] &&
@@ -151,6 +151,7 @@ static void test_shared(void)
 	check_set(&b, "addrs", NFT_SET_TIMEOUT, 4, 0);
 	check_set(&b, "ports-any", NFT_SET_MAP | NFT_SET_TIMEOUT, 8, 8);
 	check_set(&b, "ports-addr", NFT_SET_MAP | NFT_SET_TIMEOUT, 12, 8);
+	check_set(&b, "last", NFT_SET_MAP, IFNAMSIZ + 4, 4);
 	CHECK(count_type(&b, NFT_MSG_NEWCHAIN) == 4, "four chains");
 	check_dnat_rules(&b);
 	for (full = len, len = 0; len < full; len++)
