@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench/bridge_floor.sh - what the kernel alone charges a launch for the
 # ports already on its bridge: build/tools/floor (`make tools`) with no
-# nsrun anywhere, on a bridge with 0 ports, then with N bare ports (each
-# a veth whose peer is up in a namespace of its own), then with a netdev
-# ingress chain on each of those ports (what nsrun's port guards add).
-# Between the two, hairpin and a static forwarding entry on each port.
+# nsrun anywhere, on a bridge with 0 ports; beside N veths (each with
+# its peer up in a namespace of its own) not on the bridge; with those N
+# as bare ports of the bridge; then with a netdev ingress chain on each
+# of those ports (what nsrun's port guards add). Between the last two,
+# hairpin and a static forwarding entry on each port. The first two rows
+# tell the devices' share of the growth from the bridge ports'.
 #
 # Usage: bench/bridge_floor.sh [N]      (default 1000, at most 1000)
 #
@@ -57,12 +59,21 @@ add_ports() {
 	done
 	sleep 1
 	for ((i = 0; i < N; i++)); do
-		echo "link add bfl$i master nsrun0 up type veth peer name eth0 netns ${pids[i]}"
+		echo "link add bfl$i up type veth peer name eth0 netns ${pids[i]}"
 	done >"$BT/links"
-	in_h ip -batch "$BT/links" || die "creating the ports"
+	in_h ip -batch "$BT/links" || die "creating the veths"
 	for ((i = 0; i < N; i++)); do
 		nsenter -t "${pids[i]}" -n ip link set eth0 up || die "peer $i up"
 	done
+}
+
+enslave_ports() {
+	local i
+
+	for ((i = 0; i < N; i++)); do
+		echo "link set bfl$i master nsrun0"
+	done >"$BT/enslave"
+	in_h ip -batch "$BT/enslave" || die "putting the veths on the bridge"
 }
 
 # What nsrun sets on its ports: hairpin, and the sandbox's MAC as a
@@ -91,7 +102,10 @@ echo "bridge_floor: N = $N; $RUNS floor launches each way"
 printf '%-26s %10s %8s\n' "bridge" "b2b ms" "paced"
 row "0 ports"
 add_ports
-# Settle: the new ports' carrier and IPv6 events, off the measurement.
+# Settle: the new links' carrier and IPv6 events, off the measurement.
+sleep 10
+row "$N veths, off the bridge"
+enslave_ports
 sleep 10
 row "$N ports"
 add_port_settings
