@@ -161,9 +161,9 @@ static void no_ipv6(struct nl_sock *rt, int ifindex, const char *port)
 
 /**
  * bridge_port_setup() - make a new veth's host end a sandbox's bridge
- *			 port (hairpin on, IPv6 off), or exit 125
+ *			 port (hairpin on, IPv6 off, up), or exit 125
  * @rt:		rtnetlink socket of the host
- * @name:	the host end, already enslaved to the bridge
+ * @name:	the host end, already enslaved to the bridge, down
  *
  * Return: its ifindex.
  */
@@ -182,5 +182,14 @@ int bridge_port_setup(struct nl_sock *rt, const char *name)
 	if (err)
 		die_nl(rt, err, "setting hairpin mode on %s", name);
 	no_ipv6(rt, li.ifindex, name);
+	/* Up only now, with no carrier yet (its peer is down): the bridge
+	 * enables the port once, when the peer comes up. Created up, it
+	 * was enabled on joining, before the kernel saw it had no
+	 * carrier, then disabled (a flush of the bridge's forwarding
+	 * database), then enabled again: each a walk of every port.
+	 */
+	err = link_set_up(rt, li.ifindex);
+	if (err)
+		die_nl(rt, err, "setting %s up", name);
 	return li.ifindex;
 }

@@ -62,7 +62,6 @@ static struct nlmsghdr *build(void *buf, const char *name, int master,
 		return NULL;
 	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
 		       AF_UNSPEC, 0);
-	want_up(nlh);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	one_queue(nlh);
 	if (master)
@@ -81,7 +80,7 @@ static struct nlmsghdr *build(void *buf, const char *name, int master,
 /**
  * link_build_veth() - build the request that creates a veth pair
  * @buf:	buffer of at least NL_SEND_BUF bytes
- * @name:	host end, created up and enslaved to @master
+ * @name:	host end, created down and enslaved to @master
  * @master:	bridge ifindex for the host end, 0 for none
  * @peer:	name of the other end, e.g. "eth0"
  * @peer_pid:	the other end is created, down, in this process's network
@@ -105,7 +104,7 @@ struct nlmsghdr *link_build_veth(void *buf, const char *name, int master,
  * link_build_veth_fd() - build the request that creates a veth pair with
  *			  its peer in the network namespace open as @ns_fd
  * @buf:	buffer of at least NL_SEND_BUF bytes
- * @name:	host end, created up and enslaved to @master
+ * @name:	host end, created down and enslaved to @master
  * @master:	bridge ifindex for the host end, 0 for none
  * @peer:	name of the other end, created down in that namespace
  * @ns_fd:	an open network namespace file (/proc/PID/ns/net, a bind
@@ -128,7 +127,7 @@ struct nlmsghdr *link_build_veth_fd(void *buf, const char *name, int master,
 /**
  * link_add_veth() - create a veth pair with its peer in another namespace
  * @s:		rtnetlink socket, in the host namespace
- * @name:	host end, created up and enslaved to @master
+ * @name:	host end, created down and enslaved to @master
  * @master:	bridge ifindex, 0 for none
  * @peer:	name of the other end inside @peer_pid's network namespace
  * @peer_pid:	process whose network namespace gets the peer (0: this one)
@@ -151,7 +150,7 @@ int link_add_veth(struct nl_sock *s, const char *name, int master,
  * link_add_veth_fd() - create a veth pair with its peer in the network
  *			namespace open as @ns_fd
  * @s:		rtnetlink socket, in the host namespace
- * @name:	host end, created up and enslaved to @master
+ * @name:	host end, created down and enslaved to @master
  * @master:	bridge ifindex, 0 for none
  * @peer:	name of the other end inside that namespace
  * @ns_fd:	the namespace, open
