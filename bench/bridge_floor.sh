@@ -67,12 +67,17 @@ add_ports() {
 	done
 }
 
-enslave_ports() {
+# port_lines LINE: LINE once for each port, its number in place of @.
+port_lines() {
 	local i
 
 	for ((i = 0; i < N; i++)); do
-		echo "link set bfl$i master nsrun0"
-	done >"$BT/enslave"
+		echo "${1//@/$i}"
+	done
+}
+
+enslave_ports() {
+	port_lines 'link set bfl@ master nsrun0' >"$BT/enslave"
 	in_h ip -batch "$BT/enslave" || die "putting the veths on the bridge"
 }
 
@@ -90,11 +95,8 @@ add_port_settings() {
 }
 
 add_chains() {
-	local i
-
-	for ((i = 0; i < N; i++)); do
-		echo "table netdev bfl$i { chain in { type filter hook ingress device bfl$i priority 0; meta protocol ip6 drop; }; }"
-	done >"$BT/chains.nft"
+	port_lines 'table netdev bfl@ { chain in { type filter hook ingress device bfl@ priority 0; meta protocol ip6 drop; }; }' \
+		>"$BT/chains.nft"
 	in_h nft -f "$BT/chains.nft" || die "adding the chains"
 }
 
