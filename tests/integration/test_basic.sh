@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # test_basic.sh - what a sandbox looks like from inside: its address, route
 # and interfaces, the gateway, a second sandbox on the same bridge,
-# addresses given in turn, and many launches at once.
+# addresses given in turn, its bridge's ARP retry time, and many launches
+# at once.
 
 . "$(dirname "$0")/../lib.sh"
 init
@@ -101,6 +102,24 @@ test_in_turn() {
 	wait_exit "$hold" 10
 }
 
+# On the bridge nsrun makes, an unanswered ARP request is retried after
+# 100 ms (a new sandbox's first one may go out before its eth0 is up);
+# a bridge made by hand keeps its admin's setting.
+test_bridge_arp_retry() {
+	local hand=nsrt-hand0
+	check_eq "nsrun0, made by nsrun: ARP retried after 100 ms" 100 \
+		"$(in_host cat /proc/sys/net/ipv4/neigh/nsrun0/retrans_time_ms)"
+	in_host ip link add "$hand" type bridge &&
+		in_host ip addr add 10.96.0.1/24 dev "$hand" &&
+		in_host ip link set "$hand" up ||
+		{ fail "setup: a bridge made by hand"; return; }
+	run_nsrun --bridge "$hand" -- true
+	check_eq "a bridge made by hand: a launch on it exits 0" 0 "$RC" ||
+		diag "$ERR"
+	check_eq "... and its ARP retry time stays the kernel's 1000 ms" 1000 \
+		"$(in_host cat /proc/sys/net/ipv4/neigh/$hand/retrans_time_ms)"
+}
+
 # 50 launches at once: all succeed, all get different addresses. Each
 # command holds its sandbox until all 50 have reported, so the addresses
 # are all in use at the same time (an address freed by a sandbox that has
@@ -150,4 +169,5 @@ test_interfaces
 test_gateway
 test_two_sandboxes
 test_in_turn
+test_bridge_arp_retry
 test_concurrent
