@@ -31,6 +31,12 @@
 # many ms each of launch, floor and unshare grew: launch's growth less
 # the floor's is nsrun's own.
 #
+# With NSRUN2 set to another nsrun binary (the one before a change, say),
+# each N also gets a line of launch and paced medians of NSRUN and
+# NSRUN2 alternating, one launch of each in turn: the two compared in
+# the same state of the machine, which drifts between runs by more than
+# a change to the launch path is worth.
+#
 # A Linux bridge has at most 1024 ports: sandboxes past the first 1000
 # go on further bridges (nsb1, nsb2, ... with subnets 10.101.0.0/16, ...),
 # all in the same host namespace and so in the same nftables tables.
@@ -55,6 +61,10 @@ for n in "${LEVELS[@]}"; do
 	prev=$n
 done
 DEADLINE=$(($(now_us) + BENCH_TIMEOUT * 1000000))
+if [ -n "${NSRUN2:-}" ]; then
+	NSRUN2=$(realpath "$NSRUN2") && [ -x "$NSRUN2" ] ||
+		die "NSRUN2: no executable nsrun there"
+fi
 
 time_left() {
 	[ "$(now_us)" -lt "$DEADLINE" ]
@@ -154,6 +164,26 @@ median_ms() {
 	median <"$BT/$name"
 }
 
+# pair_ms NAME: "A B", the medians of LAUNCHES rounds of
+# `nsrun -p 8080:80 true`, each round one launch of NSRUN then one of
+# NSRUN2, each after a pause of WAIT seconds when set.
+pair_ms() {
+	in_h env WAIT="${WAIT:-}" bash -c '
+		for ((i = 0; i < $1; i++)); do
+			for j in 0 1; do
+				[ -z "$WAIT" ] || sleep "$WAIT"
+				t0=${EPOCHREALTIME/./}
+				"${@:2+j:1}" -p 8080:80 true >/dev/null || exit 1
+				t1=${EPOCHREALTIME/./}
+				printf "%d.%03d\\n" $(((t1 - t0) / 1000)) \
+					$(((t1 - t0) % 1000)) >>"$4.$j"
+			done
+		done' _ "$LAUNCHES" "$NSRUN" "$NSRUN2" "$BT/$1" ||
+		die "$NSRUN or $NSRUN2 failed"
+	echo "$(median <"$BT/$1.0") $(median <"$BT/$1.1")"
+	rm -f "$BT/$1.0" "$BT/$1.1"
+}
+
 # floor_ms: the median of LAUNCHES sandboxes made by build/tools/floor on
 # nsrun0, at an address no background sandbox takes (they count up from
 # 10.88.0.2).
@@ -190,6 +220,10 @@ for n in "${LEVELS[@]}"; do
 	printf '%6s %10s %8s %14s %14s %14s %10s %8s %9s %9s\n' "$n" "$l" \
 		"$lp" "$cu" "$cu90" "$cl" "$rate" "$p" "$f" "$s"
 	rows+=("$n $l $lp $cu $cl $rate $p $f $s")
+	[ -n "${NSRUN2:-}" ] || continue
+	read -r la lb < <(pair_ms pair)
+	read -r pa pb < <(WAIT=$PAUSE pair_ms pair)
+	echo "  N=$n, NSRUN and NSRUN2 alternating: launch $la / $lb ms ($(ratio "$la" "$lb")), paced $pa / $pb ms ($(ratio "$pa" "$pb"))"
 done
 
 # growth A B: A-B in ms, two decimals.
