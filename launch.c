@@ -252,8 +252,7 @@ static void claim_addr(struct host *h, const struct options *o, pid_t child)
 	int tries, err = -EADDRINUSE;
 
 	for (tries = 0; err == -EADDRINUSE && tries < CLAIM_TRIES; tries++) {
-		h->conf.addr = addrs_choose(&h->nft, &h->br, fixed,
-						     after);
+		h->conf.addr = addrs_choose(&h->nft, &h->br, fixed, after);
 		step("chose %s", inet_ntoa(h->conf.addr));
 		addrs_mac(h->conf.addr, h->conf.mac);
 		err = create_tables(h, o, child);
