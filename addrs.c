@@ -14,11 +14,6 @@
 #include "nat/nat.h"
 #include "parse.h"
 
-/* Dumps interrupted by a change of the ruleset (NLM_F_DUMP_INTR) are
- * read again, this many times at most.
- */
-#define DUMP_TRIES 8
-
 /* Addresses after the last one given asked about one at a time before
  * every address held is read.
  */
@@ -61,7 +56,7 @@ static void read_running(struct nl_sock *nft, struct running *u,
 {
 	int err = -EAGAIN, tries;
 
-	for (tries = 0; tries < DUMP_TRIES && err == -EAGAIN; tries++) {
+	for (tries = 0; tries < NL_DUMP_TRIES && err == -EAGAIN; tries++) {
 		u->n = 0;
 		err = nat_list_addrs(nft, collect, u);
 	}

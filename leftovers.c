@@ -32,12 +32,6 @@
 /* Descriptors the teardown helper closes at most. */
 #define FD_SCAN_MAX	4096
 
-/* Dumps interrupted by a change (NLM_F_DUMP_INTR) are read again, this
- * many times at most.
- */
-#define DUMP_TRIES	8
-
-
 static int in_sandbox(const struct stat *netns, const char *pid)
 {
 	char path[300];
@@ -317,7 +311,7 @@ void leftovers_sweep(struct nl_sock *rt, int bridge_index, const char *bridge)
 	int err = -EAGAIN, tries;
 	size_t i;
 
-	for (tries = 0; tries < DUMP_TRIES && err == -EAGAIN; tries++) {
+	for (tries = 0; tries < NL_DUMP_TRIES && err == -EAGAIN; tries++) {
 		w.stale.n = w.stale_pid.n = 0;
 		err = link_each_port(rt, bridge_index, find_stale_port, &w);
 	}

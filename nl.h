@@ -18,6 +18,11 @@
 #define NL_SEND_BUF 8192
 #define NL_RECV_BUF 32768
 
+/* Dumps interrupted by a change (NLM_F_DUMP_INTR, -EAGAIN) are read
+ * again, this many times at most.
+ */
+#define NL_DUMP_TRIES 8
+
 /**
  * struct nl_sock - one netlink socket and the state of its last request
  * @mnl:	libmnl socket, bound with an automatic port id

@@ -20,12 +20,6 @@
 #include "parse.h"
 #include "sandboxes.h"
 
-
-/* Dumps interrupted by a change of the ruleset (NLM_F_DUMP_INTR) are
- * read again, this many times at most.
- */
-#define DUMP_TRIES 8
-
 /**
  * struct record_list - the records of one complete dump
  * @r:		the records
@@ -73,7 +67,7 @@ int records_each(struct nl_sock *nft, record_cb cb, void *data)
 	int err = -EAGAIN, tries;
 	size_t i;
 
-	for (tries = 0; tries < DUMP_TRIES && err == -EAGAIN; tries++) {
+	for (tries = 0; tries < NL_DUMP_TRIES && err == -EAGAIN; tries++) {
 		l.n = 0;
 		err = nat_list_tables(nft, TABLE_PREFIX, add_table, &l);
 	}

@@ -93,7 +93,6 @@ static const struct shared_set {
 	  TYPE_CONCAT(TYPE_CONCAT(TYPE_IPADDR, TYPE_PROTO), TYPE_SERVICE),
 	  3 * REG32_SIZE,
 	  TYPE_CONCAT(TYPE_IPADDR, TYPE_SERVICE), 2 * REG32_SIZE },
-	/* last: shared_declare_last() takes it */
 	{ NAT_MAP_LAST, NFT_SET_MAP, TYPE_CONCAT(TYPE_IFNAME, TYPE_IPADDR),
 	  NAT_BRIDGE_KEY_LEN, TYPE_IPADDR, REG32_SIZE },
 };
@@ -124,9 +123,11 @@ static void add_set(struct nat_batch *b, const struct shared_set *s,
  */
 void shared_declare_last(struct nat_batch *b)
 {
-	size_t last = sizeof(shared_sets) / sizeof(shared_sets[0]) - 1;
+	size_t i;
 
-	add_set(b, &shared_sets[last], 1, NLM_F_CREATE);
+	for (i = 0; i < sizeof(shared_sets) / sizeof(shared_sets[0]); i++)
+		if (!strcmp(shared_sets[i].name, NAT_MAP_LAST))
+			add_set(b, &shared_sets[i], 1, NLM_F_CREATE);
 }
 
 /* ip daddr != 127.0.0.0/8, in register 2: register 1 holds the key and
