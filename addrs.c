@@ -208,24 +208,6 @@ struct in_addr addrs_choose(struct nl_sock *nft, const struct bridge *br,
 }
 
 /**
- * addrs_given() - remember the address a sandbox was given
- * @nft:	nf_tables socket, of the holder of the launch lock
- * @br:		its bridge
- * @addr:	the address, whose guard table and elements now exist
- *
- * Where the next search starts. Only a hint: when it cannot be written,
- * the next launch starts after an older address (or at the subnet's
- * start), and the guard table still refuses one that is held.
- */
-void addrs_given(struct nl_sock *nft, const struct bridge *br,
-		 struct in_addr addr)
-{
-	struct nat_bridge nb = { br->name, br->net, br->prefix };
-
-	nat_cursor_set(nft, &nb, addr);
-}
-
-/**
  * addrs_mac() - the MAC of the sandbox at @addr
  * @addr:	its address
  * @mac:	ETH_ALEN bytes, filled with 02:6e and the address

@@ -11,8 +11,6 @@
 
 struct in_addr addrs_choose(struct nl_sock *nft, const struct bridge *br,
 			    const struct in_addr *fixed, struct in_addr after);
-void addrs_given(struct nl_sock *nft, const struct bridge *br,
-		 struct in_addr addr);
 void addrs_mac(struct in_addr addr, uint8_t *mac);
 
 #endif /* NSRUN_ADDRS_H */

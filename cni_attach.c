@@ -185,9 +185,7 @@ static void claim_addr(struct host_side *h, const struct cni_attach *a,
 			 br->name);
 	err = nat_shared_ensure(&h->nft, &nb);
 	if (!err)
-		err = nat_publish(&h->nft, &sb, 0);
-	if (!err)
-		addrs_given(&h->nft, br, out->addr);
+		err = nat_publish(&h->nft, &sb, 0, true);
 	if (err == -EBUSY)
 		cni_fail(CNI_ERR_CONFLICT, "a host port is already published "
 			 "by another attachment");

@@ -275,7 +275,7 @@ static void publish(struct host *h, const struct options *o)
 	if (err)
 		die_nl(&h->nft, err, "creating table ip " NAT_SHARED_TABLE);
 	step("table ip " NAT_SHARED_TABLE " ready for %s", h->br.name);
-	err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+	err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS, !o->ip_given);
 	if (err == -EBUSY) {
 		check_cni_ports(h, o);
 		die("publish: a host port is already published in table ip "
@@ -306,9 +306,6 @@ static void claim(struct host *h, const struct options *o, pid_t child)
 	crash_point("table");
 	if (h->net) {
 		publish(h, o);
-		/* In the shared table, which publish() made sure of. */
-		if (!o->ip_given)
-			addrs_given(&h->nft, &h->br, h->conf.addr);
 		firewall_compat_launch(&h->nft, h->br.name, o->fw_compat);
 	}
 	if (lock >= 0)

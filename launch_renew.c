@@ -59,7 +59,7 @@ static int renew_own(struct host *h)
 	if (err == -ENOENT) {
 		err = nat_shared_ensure(&h->nft, &nb);
 		if (!err)
-			err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS);
+			err = nat_publish(&h->nft, &h->sb, ELEM_TIMEOUT_MS, false);
 	}
 	return err;
 }

@@ -9,9 +9,11 @@
  * element and asks about one or two more, instead of every running
  * sandbox's (see addrs.c). It is a hint like the addresses in
  * set addrs: the guard table's name proves an address free. Only a
- * holder of the launch lock writes it.
+ * holder of the launch lock writes it, in the batch that publishes the
+ * address (ports.c).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -70,45 +72,26 @@ static void put_cursor(struct nat_batch *b, uint16_t type,
 	expr_msg_end(b);
 }
 
-static int send_cursor(struct nl_sock *s,
-		       const uint8_t key[NAT_BRIDGE_KEY_LEN],
-		       struct in_addr addr, int replace)
-{
-	uint32_t buf[1024 / sizeof(uint32_t)];
-	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .seq = nl_next_seq(s), .family = NFPROTO_IPV4 };
-
-	nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
-	shared_declare_last(&b);
-	if (replace)
-		put_cursor(&b, NFT_MSG_DELSETELEM, key, NULL);
-	put_cursor(&b, NFT_MSG_NEWSETELEM, key, &addr);
-	nat_batch_mark(&b, NFNL_MSG_BATCH_END);
-	return nl_send_batch(s, buf, b.err ? b.err : (ssize_t)b.len);
-}
-
 /**
- * nat_cursor_set() - say which address a bridge gave last
- * @s:		NETLINK_NETFILTER socket, of a holder of the launch lock
+ * nat_cursor_put() - append to a batch what says @addr was given last
+ * @b:		batch, family ip, of a holder of the launch lock
  * @br:		the bridge
- * @addr:	the address just given
+ * @addr:	the address given
+ * @replace:	delete the bridge's old element first (a map's element
+ *		cannot be changed in place); the first time on a bridge
+ *		there is none, and the kernel refuses the batch with ENOENT
  *
- * One batch: the map, if the shared table lacks it; the old element
- * deleted (a map's element cannot be changed in place); the new one. The
- * first time on a bridge there is no old element to delete, and the
- * kernel refuses the batch: then again without the delete.
- *
- * Return: 0 or the kernel's -errno.
+ * Also declares the map, which a shared table made by an older nsrun
+ * lacks.
  */
-int nat_cursor_set(struct nl_sock *s, const struct nat_bridge *br,
-		   struct in_addr addr)
+void nat_cursor_put(struct nat_batch *b, const struct nat_bridge *br,
+		    struct in_addr addr, bool replace)
 {
 	uint8_t key[NAT_BRIDGE_KEY_LEN];
-	int err;
 
 	nat_bridge_key(br, key);
-	err = send_cursor(s, key, addr, 1);
-	if (err == -ENOENT)
-		err = send_cursor(s, key, addr, 0);
-	return err;
+	shared_declare_last(b);
+	if (replace)
+		put_cursor(b, NFT_MSG_DELSETELEM, key, NULL);
+	put_cursor(b, NFT_MSG_NEWSETELEM, key, &addr);
 }

@@ -166,7 +166,7 @@ enum { NAT_ELEMS_ADD, NAT_ELEMS_DEL, NAT_ELEMS_RENEW };
 ssize_t nat_ports_build(void *buf, size_t size, const struct nat_sandbox *sb,
 			int add, uint32_t timeout_ms, uint32_t first_seq);
 int nat_publish(struct nl_sock *s, const struct nat_sandbox *sb,
-		uint32_t timeout_ms);
+		uint32_t timeout_ms, bool given);
 int nat_renew(struct nl_sock *s, const struct nat_sandbox *sb,
 	      uint32_t timeout_ms);
 int nat_unpublish(struct nl_sock *s, const struct nat_sandbox *sb);
@@ -247,8 +247,6 @@ int64_t nat_elem_expires(struct nl_sock *s, int family, const char *set,
  */
 int nat_cursor_get(struct nl_sock *s, const struct nat_bridge *br,
 		   struct in_addr *last);
-int nat_cursor_set(struct nl_sock *s, const struct nat_bridge *br,
-		   struct in_addr addr);
 
 int nat_list_addrs(struct nl_sock *s, nat_addr_cb cb, void *data);
 

@@ -204,19 +204,39 @@ static void put_all(struct nat_batch *b, const struct nat_sandbox *sb,
 	put_class(&w, CLASS_HOST);
 }
 
+/* What a publish batch does with map last (cursor.c). */
+enum cursor_op { CURSOR_NONE, CURSOR_ADD, CURSOR_REPLACE };
+
+/* The bridge @sb is on, as map last knows it: name . subnet. */
+static struct nat_bridge bridge_of(const struct nat_sandbox *sb)
+{
+	uint32_t mask = htonl(~0u << (32 - sb->prefix));
+	struct in_addr net = { sb->addr.s_addr & mask };
+
+	return (struct nat_bridge){ sb->bridge, net, sb->prefix };
+}
+
 static ssize_t build(void *buf, size_t size, const struct nat_sandbox *sb,
-		     int op, uint32_t timeout_ms, uint32_t seq, long only)
+		     int op, uint32_t timeout_ms, uint32_t seq, long only,
+		     enum cursor_op cursor)
 {
 	struct nat_batch b = { .buf = buf, .size = size, .seq = seq,
 			       .family = NFPROTO_IPV4 };
+	struct nat_bridge br;
 
 	if (!sb->name || (sb->nports && !sb->ports))
+		return -EINVAL;
+	if (cursor && (!sb->bridge || sb->prefix < 8 || sb->prefix > 30))
 		return -EINVAL;
 	nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
 	if (op != NAT_ELEMS_ADD)
 		put_all(&b, sb, false, 0, only);
 	if (op != NAT_ELEMS_DEL)
 		put_all(&b, sb, true, timeout_ms, only);
+	if (cursor) {
+		br = bridge_of(sb);
+		nat_cursor_put(&b, &br, sb->addr, cursor == CURSOR_REPLACE);
+	}
 	nat_batch_mark(&b, NFNL_MSG_BATCH_END);
 	return b.err ? b.err : (ssize_t)b.len;
 }
@@ -237,18 +257,44 @@ static ssize_t build(void *buf, size_t size, const struct nat_sandbox *sb,
 ssize_t nat_ports_build(void *buf, size_t size, const struct nat_sandbox *sb,
 			int op, uint32_t timeout_ms, uint32_t first_seq)
 {
-	return build(buf, size, sb, op, timeout_ms, first_seq, ALL_ELEMS);
+	return build(buf, size, sb, op, timeout_ms, first_seq, ALL_ELEMS,
+		     CURSOR_NONE);
 }
 
 static uint32_t batch_buf[PORTS_BATCH_SIZE / sizeof(uint32_t)];
 
+static int send_batch(struct nl_sock *s, const struct nat_sandbox *sb,
+		      int op, uint32_t timeout_ms, long only,
+		      enum cursor_op cursor)
+{
+	ssize_t len = build(batch_buf, sizeof(batch_buf), sb, op, timeout_ms,
+			    nl_next_seq(s), only, cursor);
+
+	return nl_send_batch(s, batch_buf, len);
+}
+
 static int send_elems(struct nl_sock *s, const struct nat_sandbox *sb, int op,
 		      uint32_t timeout_ms, long only)
 {
-	ssize_t len = build(batch_buf, sizeof(batch_buf), sb, op, timeout_ms,
-			    nl_next_seq(s), only);
+	return send_batch(s, sb, op, timeout_ms, only, CURSOR_NONE);
+}
 
-	return nl_send_batch(s, batch_buf, len);
+/* Every element added, and with @cursor map last told. The first
+ * address given on a bridge has no old element in map last to delete:
+ * then again without the delete, and *@cursor says so for next time.
+ */
+static int send_add(struct nl_sock *s, const struct nat_sandbox *sb,
+		    uint32_t timeout_ms, enum cursor_op *cursor)
+{
+	int err = send_batch(s, sb, NAT_ELEMS_ADD, timeout_ms, ALL_ELEMS,
+			     *cursor);
+
+	if (err == -ENOENT && *cursor == CURSOR_REPLACE) {
+		*cursor = CURSOR_ADD;
+		err = send_batch(s, sb, NAT_ELEMS_ADD, timeout_ms, ALL_ELEMS,
+				 *cursor);
+	}
+	return err;
 }
 
 /* Element number @i of @sb (0 is the address) and its set. */
@@ -298,6 +344,9 @@ static int delete_each(struct nl_sock *s, const struct nat_sandbox *sb)
  * @sb:		the sandbox, whose host ports the caller holds bound
  * @timeout_ms:	how long they live unless renewed; 0 for ever (a CNI
  *		attachment's, which have no process to renew them)
+ * @given:	the address was just given (the caller holds the launch
+ *		lock): map last is told so in the same batch (cursor.c),
+ *		one commit for both
  *
  * An element already there for one of them belongs to a sandbox that
  * died within the last timeout (a live one would hold the host port, or
@@ -309,14 +358,15 @@ static int delete_each(struct nl_sock *s, const struct nat_sandbox *sb)
  * -errno.
  */
 int nat_publish(struct nl_sock *s, const struct nat_sandbox *sb,
-		uint32_t timeout_ms)
+		uint32_t timeout_ms, bool given)
 {
-	int err = send_elems(s, sb, NAT_ELEMS_ADD, timeout_ms, ALL_ELEMS);
+	enum cursor_op cursor = given ? CURSOR_REPLACE : CURSOR_NONE;
+	int err = send_add(s, sb, timeout_ms, &cursor);
 
 	if (err != -EEXIST && err != -EBUSY)
 		return err;
 	err = delete_each(s, sb);
-	return err ? err : send_elems(s, sb, NAT_ELEMS_ADD, timeout_ms, ALL_ELEMS);
+	return err ? err : send_add(s, sb, timeout_ms, &cursor);
 }
 
 /**
@@ -337,7 +387,7 @@ int nat_renew(struct nl_sock *s, const struct nat_sandbox *sb,
 
 	if (err != -ENOENT)
 		return err;
-	return nat_publish(s, sb, timeout_ms);
+	return nat_publish(s, sb, timeout_ms, false);
 }
 
 /**

@@ -13,6 +13,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "expr.h"
+#include "nat.h"
 
 /* Offsets of the fields matched (RFC 791, RFC 9293, RFC 768). */
 #define IP_SADDR	12
@@ -55,5 +56,11 @@ void rule_end(struct nat_batch *b, struct nlattr *exprs,
 
 /* shared.c, for cursor.c */
 void shared_declare_last(struct nat_batch *b);
+
+/* cursor.c, for ports.c: the publish batch also says which address
+ * its bridge gave last.
+ */
+void nat_cursor_put(struct nat_batch *b, const struct nat_bridge *br,
+		    struct in_addr addr, bool replace);
 
 #endif /* NSRUN_NAT_RULE_H */
