@@ -37,6 +37,14 @@
 # the same state of the machine, which drifts between runs by more than
 # a change to the launch path is worth.
 #
+# With STEPS=1, each N also gets a table of where a launch's time goes:
+# the median of each of nsrun's -v steps over $LAUNCHES paced launches,
+# in the host namespace where N run and in an empty one beside it on the
+# same machine, and the difference. A step that grows in the first
+# column only grows with what runs in the same network namespace
+# (nftables tables, bridge ports); one that grows in both, with what
+# runs on the machine.
+#
 # A Linux bridge has at most 1024 ports: sandboxes past the first 1000
 # go on further bridges (nsb1, nsb2, ... with subnets 10.101.0.0/16, ...),
 # all in the same host namespace and so in the same nftables tables.
@@ -74,6 +82,13 @@ FLOOR=$BENCH_DIR/../build/tools/floor
 [ -x "$FLOOR" ] || die "no $FLOOR (run make tools)"
 
 bench_ns upstream
+# The empty host namespace of STEPS=1.
+E=${H}e
+if [ -n "${STEPS:-}" ]; then
+	ip netns add "$E" || die "ip netns add $E"
+	BENCH_NS+=("$E")
+	ip -n "$E" link set lo up
+fi
 
 # The server every connection goes to: accept, send a line, close.
 SERVER='
@@ -200,6 +215,42 @@ conn_ms() {
 		die "connections to $2:7000 from $1 failed"
 }
 
+# steps_in NS: "STEP<TAB>MS" for each -v step of LAUNCHES paced launches
+# in netns NS (the child's steps say "child:"); digits in a step's text
+# become #, so the same step of every launch has the same name.
+steps_in() {
+	ip netns exec "$1" bash -c '
+		for ((i = 0; i < $1; i++)); do
+			sleep "$2"
+			"$3" -v -p 8080:80 true 2>&1 >/dev/null || exit 1
+		done' _ "$LAUNCHES" "$PAUSE" "$NSRUN" |
+		awk '/^nsrun: \[[0-9]+\] +[0-9.]+ ms  / {
+			ms = $3; sub(/^nsrun: \[[0-9]+\] +[0-9.]+ ms  /, "")
+			gsub(/[0-9]+/, "#"); print $0 "\t" ms }'
+}
+
+# steps_table N: the medians of each step in $H and $E, and the growth.
+steps_table() {
+	steps_in "$H" >"$BT/steps.h" || die "nsrun -v failed in $H"
+	steps_in "$E" >"$BT/steps.e" || die "nsrun -v failed in $E"
+	echo "  N=$1, ms per -v step (median of $LAUNCHES paced launches): $1 running, none, growth"
+	awk -F'\t' '
+		FNR == 1 { f++ }
+		{ k = $1; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+		  v[f, k, ++c[f, k]] = $2 }
+		function med(f, k,   i, j, m, t, a) {
+			m = c[f, k]; if (!m) return "-"
+			for (i = 1; i <= m; i++) {
+				t = v[f, k, i] + 0
+				for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]
+				a[j + 1] = t }
+			return a[int((m + 1) / 2)] }
+		END { for (i = 1; i <= n; i++) { k = order[i]; h = med(1, k); e = med(2, k)
+			g = (h == "-" || e == "-") ? "" : sprintf("%+.2f", h - e)
+			printf "    %8s %8s %7s  %s\n", h, e, g, k } }' \
+		"$BT/steps.h" "$BT/steps.e"
+}
+
 echo "scale: N = ${LEVELS[*]}; $LAUNCHES launches and $CONNS connections per N"
 printf '%6s %10s %8s %14s %14s %14s %10s %8s %9s %9s\n' running \
 	"launch ms" paced "conn ms (up)" "p90 (up)" "conn ms (lo)" "conn/s" \
@@ -220,6 +271,7 @@ for n in "${LEVELS[@]}"; do
 	printf '%6s %10s %8s %14s %14s %14s %10s %8s %9s %9s\n' "$n" "$l" \
 		"$lp" "$cu" "$cu90" "$cl" "$rate" "$p" "$f" "$s"
 	rows+=("$n $l $lp $cu $cl $rate $p $f $s")
+	[ -z "${STEPS:-}" ] || steps_table "$n"
 	[ -n "${NSRUN2:-}" ] || continue
 	read -r la lb < <(pair_ms pair)
 	read -r pa pb < <(WAIT=$PAUSE pair_ms pair)
