@@ -210,8 +210,7 @@ enum cursor_op { CURSOR_NONE, CURSOR_ADD, CURSOR_REPLACE };
 /* The bridge @sb is on, as map last knows it: name . subnet. */
 static struct nat_bridge bridge_of(const struct nat_sandbox *sb)
 {
-	uint32_t mask = htonl(~0u << (32 - sb->prefix));
-	struct in_addr net = { sb->addr.s_addr & mask };
+	struct in_addr net = { sb->addr.s_addr & rule_prefix_mask(sb->prefix) };
 
 	return (struct nat_bridge){ sb->bridge, net, sb->prefix };
 }

@@ -59,6 +59,17 @@ const char *rule_ntop(struct in_addr a, char *buf)
 }
 
 /**
+ * rule_prefix_mask() - the netmask of a prefix length, network order
+ * @prefix:	0 to 32
+ *
+ * Return: the mask.
+ */
+uint32_t rule_prefix_mask(int prefix)
+{
+	return htonl(prefix ? ~0u << (32 - prefix) : 0);
+}
+
+/**
  * rule_match_prefix() - ip saddr|daddr ==|!= NET/PREFIX
  * @b:		batch
  * @op:		NFT_CMP_EQ or NFT_CMP_NEQ
@@ -72,7 +83,7 @@ const char *rule_ntop(struct in_addr a, char *buf)
 void rule_match_prefix(struct nat_batch *b, uint32_t op, uint32_t offset,
 		       struct in_addr net, int prefix)
 {
-	uint32_t mask = htonl(prefix ? ~0u << (32 - prefix) : 0);
+	uint32_t mask = rule_prefix_mask(prefix);
 	uint32_t zero = 0;
 
 	net.s_addr &= mask;

@@ -38,6 +38,7 @@ void rule_say(struct text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *rule_ntop(struct in_addr a, char *buf);
 
+uint32_t rule_prefix_mask(int prefix);
 void rule_match_prefix(struct nat_batch *b, uint32_t op, uint32_t offset,
 		       struct in_addr net, int prefix);
 void rule_match_ifname(struct nat_batch *b, uint32_t key, uint32_t op,
