@@ -91,20 +91,21 @@ static int record_of(struct nl_sock *nft, const char *veth, struct record *r)
 	return records_each(nft, match_veth, r) == 1 ? 0 : -ENOENT;
 }
 
-/* The attachment's elements in the shared table, then its tables: the
- * record's and the guard's, named after its address.
+/* The attachment's elements in the shared table, then its tables (the
+ * record's and the one named after its address) and its port's guard.
  */
 static int remove_tables(struct nl_sock *nft, const char *table,
-			 const struct record *r)
+			 const struct record *r, const char *veth)
 {
-	char guard[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
+	char addr_table[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
 	int err;
 
 	err = nat_forget(nft, table + strlen(TABLE_PREFIX), 0);
 	if (err < 0)
 		return err;
-	snprintf(guard, sizeof(guard), TABLE_PREFIX "%s", inet_ntoa(r->addr));
-	return nat_delete(nft, table, guard);
+	snprintf(addr_table, sizeof(addr_table), TABLE_PREFIX "%s",
+		 inet_ntoa(r->addr));
+	return nat_delete(nft, table, addr_table, veth);
 }
 
 /**
@@ -132,7 +133,7 @@ void cni_remove(struct nl_sock *nft, struct nl_sock *rt,
 	gone += !err;
 	err = record_of(nft, veth, &r);
 	if (!err)
-		err = remove_tables(nft, table, &r);
+		err = remove_tables(nft, table, &r, veth);
 	if (err && err != -ENOENT)
 		die_nl(nft, err, "deleting table %s", table);
 	gone += !err;
@@ -257,7 +258,7 @@ void cni_sweep_locked(struct nl_sock *nft, struct nl_sock *rt,
 			continue;
 		}
 		cni_table_of(l.r[i].veth, table);
-		err = remove_tables(nft, table, &l.r[i]);
+		err = remove_tables(nft, table, &l.r[i], l.r[i].veth);
 		if (err && err != -ENOENT)
 			die_nl(nft, err, "deleting table %s", table);
 		step("removed %s: its container is gone", table);
