@@ -35,7 +35,7 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 PARSE_SRCS := parse.c parse6.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/keep.c nat/guard.c \
 	      nat/rule.c nat/expr.c nat/guard6.c nat/shared6.c nat/ports6.c \
-	      nat/cursor.c nat/guardsweep.c
+	      nat/cursor.c
 LIB_SRCS   := nl.c netsetup/link.c netsetup/netconf.c netsetup/veth.c \
 	      netsetup/addr.c netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c \

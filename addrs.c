@@ -177,8 +177,8 @@ static uint32_t search_start(struct nl_sock *nft, const struct bridge *br,
  * given up is not given again at once, so what the host and its peers
  * still hold for it (conntrack entries, neighbour entries) meets no new
  * sandbox. Only a few addresses are asked about (set addrs, the hints),
- * and all of them are read only when those few are held. The address
- * table created with the address is what proves it free (see launch.c).
+ * and all of them are read only when those few are held. The guard table created
+ * with the address is what proves it free (see launch.c).
  *
  * Return: the address.
  */

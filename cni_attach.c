@@ -30,7 +30,7 @@
  * @rt:		rtnetlink socket
  * @lock:	the launch lock, -1 when not held
  * @table:	the attachment's record table
- * @addr_table:	its address's table, named after its address
+ * @guard:	its guard table, named after its address
  * @veth:	its veth
  */
 struct host_side {
@@ -38,7 +38,7 @@ struct host_side {
 	struct nl_sock rt;
 	int lock;
 	char table[CNI_TABLE_LEN];
-	char addr_table[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
+	char guard[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
 	char veth[IFNAMSIZ];
 };
 
@@ -131,7 +131,7 @@ static int create_tables(struct host_side *h, const struct cni_attach *a,
 	struct record r;
 	int len, err;
 
-	snprintf(h->addr_table, sizeof(h->addr_table), TABLE_PREFIX "%s",
+	snprintf(h->guard, sizeof(h->guard), TABLE_PREFIX "%s",
 		 inet_ntoa(out->addr));
 	sb->addr = out->addr;
 	sb->mac = out->mac;
@@ -161,8 +161,7 @@ static void claim_addr(struct host_side *h, const struct cni_attach *a,
 {
 	struct nat_bridge nb = { br->name, br->net, br->prefix };
 	struct nat_port ports[CNI_MAX_PORTS];
-	struct nat_sandbox sb = { .table = h->table,
-				  .addr_table = h->addr_table,
+	struct nat_sandbox sb = { .table = h->table, .guard = h->guard,
 				  .name = h->table + strlen(TABLE_PREFIX),
 				  .bridge = br->name, .port = h->veth,
 				  .ports = ports, .nports = a->nports,

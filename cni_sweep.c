@@ -91,21 +91,20 @@ static int record_of(struct nl_sock *nft, const char *veth, struct record *r)
 	return records_each(nft, match_veth, r) == 1 ? 0 : -ENOENT;
 }
 
-/* The attachment's elements in the shared table, then its tables (the
- * record's and the one named after its address) and its port's guard.
+/* The attachment's elements in the shared table, then its tables: the
+ * record's and the guard's, named after its address.
  */
 static int remove_tables(struct nl_sock *nft, const char *table,
-			 const struct record *r, const char *veth)
+			 const struct record *r)
 {
-	char addr_table[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
+	char guard[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
 	int err;
 
 	err = nat_forget(nft, table + strlen(TABLE_PREFIX), 0);
 	if (err < 0)
 		return err;
-	snprintf(addr_table, sizeof(addr_table), TABLE_PREFIX "%s",
-		 inet_ntoa(r->addr));
-	return nat_delete(nft, table, addr_table, veth);
+	snprintf(guard, sizeof(guard), TABLE_PREFIX "%s", inet_ntoa(r->addr));
+	return nat_delete(nft, table, guard);
 }
 
 /**
@@ -133,7 +132,7 @@ void cni_remove(struct nl_sock *nft, struct nl_sock *rt,
 	gone += !err;
 	err = record_of(nft, veth, &r);
 	if (!err)
-		err = remove_tables(nft, table, &r, veth);
+		err = remove_tables(nft, table, &r);
 	if (err && err != -ENOENT)
 		die_nl(nft, err, "deleting table %s", table);
 	gone += !err;
@@ -258,7 +257,7 @@ void cni_sweep_locked(struct nl_sock *nft, struct nl_sock *rt,
 			continue;
 		}
 		cni_table_of(l.r[i].veth, table);
-		err = remove_tables(nft, table, &l.r[i], l.r[i].veth);
+		err = remove_tables(nft, table, &l.r[i]);
 		if (err && err != -ENOENT)
 			die_nl(nft, err, "deleting table %s", table);
 		step("removed %s: its container is gone", table);

@@ -127,19 +127,17 @@ void firewall_compat_launch(struct nl_sock *nft, const char *bridge,
  * @nft:	the sandbox's nf_tables socket
  * @bridge:	its bridge
  * @table:	its record's table
- * @addr_table:	its address's table, as nat_delete() takes it
- * @port:	its port, whose guard chain goes too
+ * @guard:	its guard's table, as nat_delete() takes it
  *
  * Under the launch lock, so that a launch adding the rules cannot
  * interleave.
  */
 void firewall_compat_exit(struct nl_sock *nft, const char *bridge,
-			  const char *table, const char *addr_table,
-			  const char *port)
+			  const char *table, const char *guard)
 {
 	int lock = sandboxes_lock();
 
-	nat_delete(nft, table, addr_table, port);
+	nat_delete(nft, table, guard);
 	if (compat_users(nft, bridge) == 0)
 		fwc_remove(nft, bridge);
 	sandboxes_unlock(lock);

@@ -13,7 +13,6 @@ void firewall_warn_drop(struct nl_sock *nft, const char *bridge,
 void firewall_compat_launch(struct nl_sock *nft, const char *bridge,
 			    int fw_compat);
 void firewall_compat_exit(struct nl_sock *nft, const char *bridge,
-			  const char *table, const char *addr_table,
-			  const char *port);
+			  const char *table, const char *guard);
 
 #endif /* NSRUN_FIREWALL_H */

@@ -109,24 +109,6 @@ int keeper_tick(struct nl_sock *nft, uint32_t timeout_ms)
 }
 
 /**
- * keeper_sweep_guards() - delete the guard chains of dead sandboxes, if
- *			   this nsrun is the keeper
- * @nft:	nf_tables socket
- *
- * After the stale veths are gone (leftovers_sweep()): a --pid host
- * daemon that outlived its nsrun keeps its veth, which its chain guards
- * until then. A failure is left to the next tick.
- */
-void keeper_sweep_guards(struct nl_sock *nft)
-{
-	struct owners o = { .nft = nft };
-
-	if (keeper_fd >= 0 && !read_owners(&o))
-		nat_guard_sweep(nft, runs, &o);
-	free(o.r);
-}
-
-/**
  * keeper_release() - give the keeper's role up, so that another running
  *		      nsrun takes it at its next tick
  */

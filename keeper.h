@@ -10,7 +10,6 @@
 #include "nl.h"
 
 int keeper_tick(struct nl_sock *nft, uint32_t timeout_ms);
-void keeper_sweep_guards(struct nl_sock *nft);
 void keeper_release(void);
 
 #endif /* NSRUN_KEEPER_H */

@@ -119,14 +119,13 @@ static void fill_sandbox(struct host *h, const struct options *o,
 				      .prefix = h->br.prefix,
 				      .ports = h->nat_ports,
 				      .nports = n, .net = h->net,
-				      .table = h->table,
-				      .addr_table = h->addr_table,
+				      .table = h->table, .guard = h->guard,
 				      .mac = h->conf.mac, .pid = child };
 	launch6_fill(h, o);
 }
 
-/* The record's and the address's tables, and the port guard;
- * -EADDRINUSE when a running sandbox holds the address.
+/* The record's and the guard's tables; -EADDRINUSE when a running
+ * sandbox holds the address.
  */
 static int create_tables(struct host *h, const struct options *o,
 			 pid_t child)
@@ -135,7 +134,7 @@ static int create_tables(struct host *h, const struct options *o,
 	struct record r;
 	int len, err;
 
-	snprintf(h->addr_table, sizeof(h->addr_table), TABLE_PREFIX "%s",
+	snprintf(h->guard, sizeof(h->guard), TABLE_PREFIX "%s",
 		 inet_ntoa(h->conf.addr));
 	fill_sandbox(h, o, child);
 	fill_record(&r, h, o, child);
@@ -242,8 +241,8 @@ static void check_cni_ports(struct host *h, const struct options *o)
 }
 
 /* The address and the tables that hold it. The addresses in the shared
- * table are hints (a stopped nsrun's may have expired); the address
- * table's name is the proof, so an address found taken is skipped. The next
+ * table are hints (a stopped nsrun's may have expired); the guard table's
+ * name is the proof, so an address found taken is skipped. The next
  * launch starts its search after the address given (addrs.c).
  */
 static void claim_addr(struct host *h, const struct options *o, pid_t child)
@@ -257,7 +256,7 @@ static void claim_addr(struct host *h, const struct options *o, pid_t child)
 		step("chose %s", inet_ntoa(h->conf.addr));
 		addrs_mac(h->conf.addr, h->conf.mac);
 		err = create_tables(h, o, child);
-		step("created tables %s and %s", h->table, h->addr_table);
+		step("created tables %s and %s", h->table, h->guard);
 		if (err && fixed)
 			die("--ip \"%s\": in use by a running sandbox",
 			    inet_ntoa(*fixed));
@@ -430,10 +429,9 @@ void launch_teardown(struct host *h)
 	launch6_unpublish(h);
 	if (h->fw_compat)
 		firewall_compat_exit(&h->nft, h->br.name, h->table,
-				     h->net ? h->addr_table : NULL, h->port);
+				     h->net ? h->guard : NULL);
 	else
-		nat_delete(&h->nft, h->table, h->net ? h->addr_table : NULL,
-			   h->port);
+		nat_delete(&h->nft, h->table, h->net ? h->guard : NULL);
 	hostports_release(&h->ports);
 	leftovers_detach(h->net_fd, h->pid_host, &h->netns);
 }

@@ -21,7 +21,7 @@
 /**
  * struct host - the host side of one sandbox, alive as long as nsrun is
  * @table:	the record's table, ip nsrun-NAME
- * @addr_table:	the address's table, netdev nsrun-ADDR (if @net)
+ * @guard:	the port guard's table, netdev nsrun-ADDR (if @net)
  * @nat_ports:	the ports published on IPv4, as @sb has them
  * @nat_ports6:	the ports published on IPv6 (--ipv6), as @sb has them
  * @published6:	@sb's IPv6 elements are in table ip6 nsrun
@@ -53,14 +53,14 @@
 #define ELEM_TIMEOUT_MS	15000
 #define RENEW_MS	2000
 
-/* Addresses tried before giving up, when hints say free and an address
+/* Addresses tried before giving up, when hints say free and a guard
  * table says taken (a stopped nsrun's hints expire).
  */
 #define CLAIM_TRIES	64
 
 struct host {
 	char table[sizeof(TABLE_PREFIX) + NAME_MAX_LEN];
-	char addr_table[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
+	char guard[sizeof(TABLE_PREFIX) + INET_ADDRSTRLEN];
 	struct nat_port nat_ports[MAX_PUBLISH];
 	struct nat_port6 nat_ports6[MAX_PUBLISH];
 	struct nat_sandbox sb;

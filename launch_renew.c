@@ -18,11 +18,10 @@
  *		   sweep the bridge
  * @h:		host side of a running sandbox
  *
- * Right after the release, then every RENEW_MS. The sweeps of stale
- * veths and guard chains read every port of the bridge and every chain
- * of table netdev nsrun: one sweep per tick by the keeper instead of one
- * per launch keeps those O(N) reads off the launches when a thousand
- * sandboxes run.
+ * Right after the release, then every RENEW_MS. The stale-veth sweep
+ * reads every port of the bridge: one sweep per tick by the keeper
+ * instead of one per launch keeps that O(N) read off the launches when
+ * a thousand sandboxes run.
  */
 void launch_keep(struct host *h)
 {
@@ -32,7 +31,6 @@ void launch_keep(struct host *h)
 		return;
 	step("kept the shared table");
 	leftovers_sweep(&h->rt, h->br.ifindex, h->br.name);
-	keeper_sweep_guards(&h->nft);
 	step("swept %s", h->br.name);
 }
 

@@ -6,8 +6,8 @@
 # Run by `make demo` (as root). This is the only script of the project that
 # runs on the machine itself rather than in a throwaway namespace, so it
 # talks only to 127.0.0.1 and undoes what nsrun changed on the host: the
-# bridge nsrun0 and nsrun's shared nftables tables (ip nsrun, netdev
-# nsrun) if they did not exist before, net.ipv4.ip_forward and
+# bridge nsrun0 and nsrun's shared nftables table (ip nsrun) if they did
+# not exist before, net.ipv4.ip_forward and
 # net.ipv4.conf.nsrun0.route_localnet if nsrun changed them.
 #
 # Environment: NSRUN (the binary; default ../nsrun beside this script,
@@ -40,8 +40,6 @@ had_bridge=0
 ip link show "$bridge" >/dev/null 2>&1 && had_bridge=1
 had_table=0
 nft list table ip nsrun >/dev/null 2>&1 && had_table=1
-had_guards=0
-nft list table netdev nsrun >/dev/null 2>&1 && had_guards=1
 fwd_before=$(sysctl -n net.ipv4.ip_forward)
 rl_before=
 [ $had_bridge = 1 ] &&
@@ -78,10 +76,6 @@ cleanup() {
 	if [ $had_table = 0 ] && nft list table ip nsrun >/dev/null 2>&1; then
 		nft delete table ip nsrun &&
 			echo "demo: removed nsrun's shared table ip nsrun"
-	fi
-	if [ $had_guards = 0 ] && nft list table netdev nsrun >/dev/null 2>&1; then
-		nft delete table netdev nsrun &&
-			echo "demo: removed nsrun's shared table netdev nsrun (port guards)"
 	fi
 	if [ "$(sysctl -n net.ipv4.ip_forward)" != "$fwd_before" ]; then
 		sysctl -qw "net.ipv4.ip_forward=$fwd_before" &&

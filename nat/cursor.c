@@ -8,7 +8,7 @@
  * The next sandbox tries the address after it, so choosing one reads one
  * element and asks about one or two more, instead of every running
  * sandbox's (see addrs.c). It is a hint like the addresses in
- * set addrs: the address table's name proves an address free. Only a
+ * set addrs: the guard table's name proves an address free. Only a
  * holder of the launch lock writes it, in the batch that publishes the
  * address (ports.c).
  */

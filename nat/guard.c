@@ -4,10 +4,10 @@
  *
  * For sandbox "web" at 10.88.0.2 on port nsrv42, `nft list ruleset` reads:
  *
- *	table netdev nsrun {
- *		chain nsrv42 { comment "nsrun web (42): port guard"
- *			       type filter hook ingress device "nsrv42"
- *			       priority 0;
+ *	table netdev nsrun-10.88.0.2 {
+ *		flags owner
+ *		chain port-guard { type filter hook ingress device "nsrv42"
+ *				   priority 0;
  *			ether saddr != 02:6e:0a:58:00:02 drop
  *			arp saddr ether != 02:6e:0a:58:00:02 drop
  *			meta protocol ip6 drop
@@ -17,18 +17,6 @@
  *			udp sport 67 drop
  *			icmp type redirect drop }
  *	}
- *	table netdev nsrun-10.88.0.2 { flags owner }	the address's proof
- *
- * The chains live in one shared table, made on first use and never
- * deleted, so that the launch's messages name a table at the head of the
- * kernel's list: each message looks its table up by walking that list,
- * which holds two tables per running sandbox. The chain has no owner:
- * nsrun deletes it with its tables (nat_delete()); one a SIGKILLed nsrun
- * left goes with its device on kernels before 6.14, and from 6.14 stays,
- * hooked on no device, until the keeper sweeps it (guardsweep.c). From
- * 6.16 such a chain hooks a new device of its name at once: a chain of
- * the port's name that is still there when the port is made again (its
- * pid reused) is deleted first (nat.c).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -40,6 +28,8 @@
 #include "guard.h"
 #include "rule.h"
 
+#define CHAIN_PORT	"port-guard"
+
 static void match_protocol(struct nat_batch *b, uint16_t ethertype);
 
 /* meta protocol ip|arp <ip|arp> saddr|daddr [!=] NET/PREFIX drop */
@@ -49,7 +39,7 @@ static void add_port_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 {
 	struct nlattr *exprs;
 
-	exprs = rule_start(b, NAT_SHARED_TABLE, sb->port);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
 	/* meta protocol ip|arp */
 	match_protocol(b, ethertype);
 	/* ip saddr|daddr, arp saddr ip: [!=] NET/PREFIX */
@@ -77,7 +67,7 @@ static void add_mac_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 
 	rule_say(&t, "nsrun %s: drop %s from %s not sent by its MAC", sb->name,
 		 what, sb->port);
-	exprs = rule_start(b, NAT_SHARED_TABLE, sb->port);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
 	if (base == NFT_PAYLOAD_NETWORK_HEADER)
 		match_protocol(b, ETH_P_ARP);
 	expr_payload(b, base, offset, ETH_ALEN, NFT_REG_1);
@@ -96,7 +86,7 @@ static void add_no_ipv6_rule(struct nat_batch *b,
 	struct nlattr *exprs;
 
 	rule_say(&t, "nsrun %s: drop ip6 from %s", sb->name, sb->port);
-	exprs = rule_start(b, NAT_SHARED_TABLE, sb->port);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
 	match_protocol(b, ETH_P_IPV6);
 	expr_verdict(b, NF_DROP);
 	rule_end(b, exprs, &t);
@@ -113,7 +103,7 @@ static void add_l4_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 	struct nlattr *exprs;
 
 	rule_say(&t, "nsrun %s: drop %s from %s", sb->name, what, sb->port);
-	exprs = rule_start(b, NAT_SHARED_TABLE, sb->port);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
 	match_protocol(b, ETH_P_IP);
 	expr_meta(b, NFT_META_L4PROTO, NFT_REG_1);
 	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &l4proto, sizeof(l4proto));
@@ -145,48 +135,18 @@ static void add_addr_rules(struct nat_batch *b, const struct nat_sandbox *sb)
 	add_port_rule(b, sb, ETH_P_IP, NFT_CMP_EQ, IP_DADDR, lo, 8, &t);
 }
 
-/* table netdev nsrun, made if missing: no EXCL, no flags, so an existing
- * one is left as it is.
- */
-static void add_shared_table(struct nat_batch *b)
-{
-	rule_msg_start(b, NFT_MSG_NEWTABLE, NLM_F_CREATE);
-	expr_put_str(b, NFTA_TABLE_NAME, NAT_SHARED_TABLE);
-	expr_msg_end(b);
-}
-
-/* chain PORT { type filter hook ingress device PORT priority 0; } in it,
- * with its owner in the comment (NAT_OWNER_FMT), which the keeper's sweep
- * reads. An ingress chain on the sandbox's port: only that device's
- * packets pass it, so its cost does not grow with the number of sandboxes.
- */
-static void add_port_chain(struct nat_batch *b, const struct nat_sandbox *sb)
-{
-	struct text t = { .len = 0 };
-
-	rule_say(&t, NAT_OWNER_FMT ": port guard", sb->name, (int)sb->pid);
-	rule_chain_open(b, NAT_SHARED_TABLE, sb->port, "filter",
-			NF_NETDEV_INGRESS, 0, sb->port);
-	rule_put_comment(b, NFTA_CHAIN_USERDATA, &t);
-	expr_msg_end(b);
-}
-
 /**
- * nat_guard_add() - the sandbox's port guard, and its address's proof
+ * nat_guard_add() - the sandbox's port guard: table netdev NAME
  * @b:		batch, building for family ip; left so
  * @sb:		the sandbox
  *
  * What the sandbox sends is checked as it enters the host. The sandbox
  * holds CAP_NET_RAW and could forge anything, so every frame must carry
  * its MAC, IPv4 and ARP its own address, and IPv6 nothing at all unless
- * it has IPv6 (then guard6.c's rules check it). It may not act as a DHCP
- * server or send ICMP redirects. And nothing it sends may be addressed
- * to 127.0.0.0/8: route_localnet on the bridge (for publishing on
- * 127.0.0.1) would otherwise open the host's loopback services to it.
- *
- * The owner table netdev @sb->addr_table, empty, holds the address: its
- * name is unique (NLM_F_EXCL), and the kernel deletes it with nsrun's
- * socket.
+ * it has IPv6 (then guard6.c's rules check it). It may not act as a DHCP server or send ICMP
+ * redirects. And nothing it sends may be addressed to 127.0.0.0/8:
+ * route_localnet on the bridge (for publishing on 127.0.0.1) would
+ * otherwise open the host's loopback services to it.
  */
 void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb)
 {
@@ -194,9 +154,12 @@ void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb)
 	const uint8_t redirect = 5;
 
 	b->family = NFPROTO_NETDEV;
-	nat_add_table(b, sb, sb->addr_table);
-	add_shared_table(b);
-	add_port_chain(b, sb);
+	nat_add_table(b, sb, sb->guard);
+	/* ingress chain on the sandbox's port: only that device's packets
+	 * pass it, so its cost does not grow with the number of sandboxes.
+	 */
+	rule_chain(b, sb->guard, CHAIN_PORT, "filter", NF_NETDEV_INGRESS, 0,
+		   sb->port);
 	/* ether saddr != MAC drop; arp saddr ether != MAC drop */
 	add_mac_rule(b, sb, NFT_PAYLOAD_LL_HEADER, ETH_ALEN, "frames");
 	add_mac_rule(b, sb, NFT_PAYLOAD_NETWORK_HEADER, ARP_SHA, "arp");

@@ -3,7 +3,7 @@
  * with --ipv6 (one without has "meta protocol ip6 drop" instead).
  *
  * For sandbox "web" at fd6e:7372:756e::2 with MAC 02:6e:0a:58:00:02, the
- * port guard's chain (guard.c) goes on with:
+ * port-guard chain (guard.c) goes on with:
  *
  *	meta protocol ip6 ip6 saddr != { fd6e:7372:756e::2,
  *		fe80::6e:aff:fe58:2 } drop
@@ -31,6 +31,7 @@
 #include "guard.h"
 #include "rule.h"
 
+#define CHAIN_PORT	"port-guard"
 #define IP6_SADDR	8
 #define IP6_DADDR	24
 #define ND_TARGET	8	/* after type, code, checksum, flags */
@@ -62,7 +63,7 @@ static void link_local(const uint8_t *mac, struct in6_addr *ll)
 static struct nlattr *start6(struct nat_batch *b, const struct nat_sandbox *sb)
 {
 	uint16_t proto = htons(ETH_P_IPV6);
-	struct nlattr *exprs = rule_start(b, NAT_SHARED_TABLE, sb->port);
+	struct nlattr *exprs = rule_start(b, sb->guard, CHAIN_PORT);
 
 	expr_meta(b, NFT_META_PROTOCOL, NFT_REG_1);
 	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, &proto, sizeof(proto));
@@ -114,7 +115,7 @@ static void add_l4_drop(struct nat_batch *b, const struct nat_sandbox *sb,
 
 /**
  * nat_guard6_add() - the port guard's rules for a sandbox with IPv6
- * @b:		batch, building the guard's chain
+ * @b:		batch, building the guard's netdev table
  * @sb:		the sandbox (@sb->has_ipv6, @sb->addr6, @sb->mac)
  *
  * IPv6 from the sandbox must come from its address or its link-local

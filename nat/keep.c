@@ -93,7 +93,15 @@ struct keep_walk {
 /* The owner named by an element's comment: "nsrun NAME (PID)...". */
 static int owner(const struct nat_elem *e, char *name, int *pid)
 {
-	return rule_owner(e->udata, e->udata_len, name, pid);
+	const uint8_t *u = e->udata;
+	char text[NFT_USERDATA_MAXLEN];
+
+	if (!u || e->udata_len < 3 || u[0] != 0 || u[1] + 2u > e->udata_len)
+		return -1;
+	memcpy(text, u + 2, u[1]);
+	text[u[1] ? u[1] - 1 : 0] = '\0';
+	return sscanf(text, "nsrun %63[A-Za-z0-9_.-] (%d)", name, pid) == 2 ?
+	       0 : -1;
 }
 
 /* Whether @e's comment is "OWNER" or starts with "OWNER:". */

@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* nat.c - a sandbox's own tables, its record and its address, and its
- * port guard, created in one batch.
+/* nat.c - a sandbox's own tables: its record and its port guard, created
+ * in one batch and owned by the nsrun that runs it.
  *
- * For sandbox "web" at 10.88.0.2 on port nsrv42, `nft list ruleset` shows
+ * For sandbox "web" at 10.88.0.2, `nft list tables` shows
  *
  *	table ip nsrun-web		the record (table userdata), no chains
- *	table netdev nsrun-10.88.0.2	the address, no chains
- *	table netdev nsrun		chain nsrv42: the port guard (guard.c)
+ *	table netdev nsrun-10.88.0.2	the port guard on its veth (guard.c)
  *
- * The two tables have NFT_TABLE_F_OWNER: the kernel deletes them when
- * the netlink socket that created them is released, so a running
- * sandbox always has them and a dead one never does. The record table's
- * name makes --name unique; the address table's name makes the address
- * unique (NLM_F_EXCL): whatever else says which addresses are taken is
- * only a hint. The guard's chain and the sandbox's NAT live in shared
- * tables (guard.c, shared.c), the NAT as elements that expire unless
- * renewed (ports.c).
+ * Both have NFT_TABLE_F_OWNER: the kernel deletes them with everything in
+ * them when the netlink socket that created them is released, so a
+ * running sandbox always has them and a dead one never does. The record
+ * table's name makes --name unique; the guard table's name makes the
+ * address unique (NLM_F_EXCL): whatever else says which addresses are
+ * taken is only a hint. The sandbox's NAT lives in the shared table
+ * (shared.c) as elements that expire unless renewed (ports.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -41,9 +39,7 @@
 /* Longest table name accepted; it is repeated in every message. */
 #define NAT_TABLE_MAX 127
 
-/* The record, the two tables, the guard's chain and its rules (fourteen
- * with IPv6): well under 8 KiB.
- */
+/* The record, the guard's table, chain and nine rules: under 4 KiB. */
 #define NAT_BATCH_SIZE (8 * 1024)
 
 static int check_port(const struct nat_port *p)
@@ -84,8 +80,8 @@ static int check(const struct nat_sandbox *sb)
 		return 0;
 	if (!sb->name || !sb->bridge || !*sb->bridge ||
 	    strlen(sb->bridge) >= IFNAMSIZ || !sb->port || !*sb->port ||
-	    strlen(sb->port) >= IFNAMSIZ || !sb->addr_table ||
-	    !*sb->addr_table || strlen(sb->addr_table) > NAT_TABLE_MAX)
+	    strlen(sb->port) >= IFNAMSIZ || !sb->guard || !*sb->guard ||
+	    strlen(sb->guard) > NAT_TABLE_MAX)
 		return -EINVAL;
 	if (sb->prefix < 8 || sb->prefix > 30 || !sb->mac)
 		return -EINVAL;
@@ -191,68 +187,15 @@ ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,
 	return build(buf, size, sb, &first_seq);
 }
 
-/* One batch of DELTABLE @table (family ip), DELTABLE @addr_table
- * (netdev) and DELCHAIN netdev nsrun @port, each when not NULL.
- */
-static int delete_batch(struct nl_sock *s, const char *table,
-			const char *addr_table, const char *port)
-{
-	uint32_t buf[(512 + 3 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
-	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
-			       .seq = nl_next_seq(s) };
-
-	nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
-	if (table) {
-		b.family = NFPROTO_IPV4;
-		rule_msg_start(&b, NFT_MSG_DELTABLE, 0);
-		expr_put_str(&b, NFTA_TABLE_NAME, table);
-		expr_msg_end(&b);
-	}
-	b.family = NFPROTO_NETDEV;
-	if (addr_table) {
-		rule_msg_start(&b, NFT_MSG_DELTABLE, 0);
-		expr_put_str(&b, NFTA_TABLE_NAME, addr_table);
-		expr_msg_end(&b);
-	}
-	if (port) {
-		rule_msg_start(&b, NFT_MSG_DELCHAIN, 0);
-		expr_put_str(&b, NFTA_CHAIN_TABLE, NAT_SHARED_TABLE);
-		expr_put_str(&b, NFTA_CHAIN_NAME, port);
-		expr_msg_end(&b);
-	}
-	nat_batch_mark(&b, NFNL_MSG_BATCH_END);
-	return nl_send_batch(s, buf, b.err ? b.err : (ssize_t)b.len);
-}
-
-static int send_create(struct nl_sock *s, const struct nat_sandbox *sb)
-{
-	static uint32_t buf[NAT_BATCH_SIZE / sizeof(uint32_t)];
-	uint32_t seq = nl_next_seq(s);
-	ssize_t len = build(buf, sizeof(buf), sb, &seq);
-
-	return nl_send_batch(s, buf, len);
-}
-
-/* nft_table_lookup() answers a clash with a table another socket owns
- * with EPERM, one made without an owner with EEXIST: the record's name
- * looked up tells a name's clash from an address's.
- */
-static int clash(struct nl_sock *s, const struct nat_sandbox *sb, int err)
-{
-	if (err != -EPERM && err != -EEXIST)
-		return err;
-	return nat_table_exists(s, NFPROTO_IPV4, sb->table) ? -EEXIST :
-							      -EADDRINUSE;
-}
-
 /**
- * nat_create() - create a sandbox's owner tables and port guard, in one
- *		  batch
+ * nat_create() - create a sandbox's owner tables, in one batch
  * @s:		NETLINK_NETFILTER socket, kept open for the sandbox's life:
  *		the kernel deletes the tables when it is released
  * @sb:		the sandbox
  *
- * Either everything is committed or nothing is.
+ * Either everything is committed or nothing is. nft_table_lookup()
+ * answers a clash with a table another socket owns with EPERM, so a clash
+ * is told apart by looking the record's name up.
  *
  * Return: 0; an error of nat_build_batch(); or the kernel's -errno (text in
  * nl_err_msg()): EEXIST when a sandbox of that name runs, EADDRINUSE when
@@ -261,45 +204,48 @@ static int clash(struct nl_sock *s, const struct nat_sandbox *sb, int err)
  */
 int nat_create(struct nl_sock *s, const struct nat_sandbox *sb)
 {
-	int err = clash(s, sb, send_create(s, sb));
+	static uint32_t buf[NAT_BATCH_SIZE / sizeof(uint32_t)];
+	uint32_t seq = nl_next_seq(s);
+	ssize_t len;
+	int err;
 
-	/* Or a guard chain of our port's name, left by a SIGKILLed nsrun
-	 * whose pid was ours (guard.c): the name is ours now that our veth
-	 * has it, so that chain goes and the batch is sent again.
-	 */
-	if (err == -EADDRINUSE && sb->net &&
-	    !delete_batch(s, NULL, NULL, sb->port))
-		err = clash(s, sb, send_create(s, sb));
+	len = build(buf, sizeof(buf), sb, &seq);
+	err = nl_send_batch(s, buf, len);
+	if (err == -EPERM || err == -EEXIST)
+		err = nat_table_exists(s, NFPROTO_IPV4, sb->table) ? -EEXIST : -EADDRINUSE;
 	return err;
 }
 
 /**
- * nat_delete() - delete a sandbox's tables and its guard's chain
+ * nat_delete() - delete a sandbox's tables through their owner socket
  * @s:		the socket that created them; any socket for tables made
  *		with no_owner
  * @table:	the record's table
- * @addr_table:	the address's table, NULL for --net none
- * @port:	the sandbox's port, whose guard chain goes too; unused
- *		without @addr_table
+ * @guard:	the guard's table, NULL for --net none
  *
- * The kernel would delete the tables anyway when @s is released, but that
+ * The kernel would delete the table anyway when @s is released, but that
  * path waits for RCU grace periods (about 15 ms) inside close() and so
  * inside the exit of the process; a DELTABLE commit frees the table in
- * the background. Deleting first keeps nsrun's exit fast. A chain already
- * gone (with its device, on kernels before 6.14) fails the batch with
- * ENOENT: it is sent again without it.
+ * the background. Deleting first keeps nsrun's exit fast.
  *
  * Return: 0 or the kernel's -errno.
  */
-int nat_delete(struct nl_sock *s, const char *table, const char *addr_table,
-	       const char *port)
+int nat_delete(struct nl_sock *s, const char *table, const char *guard)
 {
-	int err;
+	uint32_t buf[(256 + 2 * NFT_TABLE_MAXNAMELEN) / sizeof(uint32_t)];
+	struct nat_batch b = { .buf = (char *)buf, .size = sizeof(buf),
+			       .seq = nl_next_seq(s) };
+	const uint8_t families[] = { NFPROTO_IPV4, NFPROTO_NETDEV };
+	const char *names[] = { table, guard };
+	size_t i;
 
-	if (!addr_table)
-		return delete_batch(s, table, NULL, NULL);
-	err = delete_batch(s, table, addr_table, port);
-	if (err == -ENOENT)
-		err = delete_batch(s, table, addr_table, NULL);
-	return err;
+	nat_batch_mark(&b, NFNL_MSG_BATCH_BEGIN);
+	for (i = 0; i < (guard ? 2u : 1u); i++) {
+		b.family = families[i];
+		rule_msg_start(&b, NFT_MSG_DELTABLE, 0);
+		expr_put_str(&b, NFTA_TABLE_NAME, names[i]);
+		expr_msg_end(&b);
+	}
+	nat_batch_mark(&b, NFNL_MSG_BATCH_END);
+	return nl_send_batch(s, buf, b.err ? b.err : (ssize_t)b.len);
 }

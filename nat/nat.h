@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nat.h - nf_tables through libmnl: the shared dispatch table and each
- * bridge's rules in it, a sandbox's owner tables (record and address),
- * its port guard's chain in the shared netdev table, its published ports
- * as elements of the shared maps, and reading the
+ * bridge's rules in it, a sandbox's owner tables (record and port guard),
+ * its published ports as elements of the shared maps, and reading the
  * running sandboxes' tables back.
  *
  * Functions return 0 (or a value >= 0) on success and -errno on failure;
@@ -109,7 +108,7 @@ struct nat_port6 {
 /**
  * struct nat_sandbox - what one sandbox's table is made from
  * @table:	the record's table, unique per sandbox ("nsrun-NAME")
- * @addr_table:	the address's netdev table, unique per address
+ * @guard:	the guard's netdev table, unique per address
  *		("nsrun-10.88.0.2")
  * @name:	sandbox name, used in comments
  * @pid:	its record's pid: with @name, the owner of its elements
@@ -136,7 +135,7 @@ struct nat_port6 {
  */
 struct nat_sandbox {
 	const char *table;
-	const char *addr_table;
+	const char *guard;
 	const char *name;
 	pid_t pid;
 	const char *bridge;
@@ -159,8 +158,7 @@ struct nat_sandbox {
 ssize_t nat_build_batch(void *buf, size_t size, const struct nat_sandbox *sb,
 			uint32_t first_seq);
 int nat_create(struct nl_sock *s, const struct nat_sandbox *sb);
-int nat_delete(struct nl_sock *s, const char *table, const char *addr_table,
-	       const char *port);
+int nat_delete(struct nl_sock *s, const char *table, const char *guard);
 
 /* What nat_ports_build() does with a sandbox's elements. */
 enum { NAT_ELEMS_ADD, NAT_ELEMS_DEL, NAT_ELEMS_RENEW };
@@ -239,7 +237,6 @@ typedef int (*nat_live_cb)(const char *name, pid_t pid, void *data);
 int nat_keep(struct nl_sock *s, int (*read_owners)(void *data),
 	     nat_live_cb live, void *data, uint32_t timeout_ms);
 int nat_forget(struct nl_sock *s, const char *name, pid_t pid);
-int nat_guard_sweep(struct nl_sock *s, nat_live_cb live, void *data);
 int nat_elem_get(struct nl_sock *s, int family, const char *set,
 		 const void *key, size_t key_len, nat_elem_cb cb, void *data);
 int64_t nat_elem_expires(struct nl_sock *s, int family, const char *set,

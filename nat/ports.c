@@ -349,7 +349,7 @@ static int delete_each(struct nl_sock *s, const struct nat_sandbox *sb)
  *
  * An element already there for one of them belongs to a sandbox that
  * died within the last timeout (a live one would hold the host port, or
- * its address table the address): it is deleted and the add done again.
+ * its guard table the address): it is deleted and the add done again.
  * One without a timeout is never deleted here.
  *
  * Return: 0; -EBUSY when a port is held by an element without a timeout

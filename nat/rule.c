@@ -171,8 +171,7 @@ void rule_msg_start(struct nat_batch *b, uint16_t type, uint16_t flags)
 }
 
 /**
- * rule_chain_open() - chain NAME { type TYPE hook HOOK [device DEV]
- *		       priority P; }, its message left open for more
+ * rule_chain() - chain NAME { type TYPE hook HOOK [device DEV] priority P; }
  * @b:		batch
  * @table:	table name
  * @name:	chain name
@@ -180,12 +179,9 @@ void rule_msg_start(struct nat_batch *b, uint16_t type, uint16_t flags)
  * @hook:	NF_INET_* or NF_NETDEV_INGRESS
  * @prio:	priority
  * @dev:	device of a netdev chain, NULL for the others
- *
- * The caller adds what else the chain has and ends the message.
  */
-void rule_chain_open(struct nat_batch *b, const char *table,
-		     const char *name, const char *type, uint32_t hook,
-		     int32_t prio, const char *dev)
+void rule_chain(struct nat_batch *b, const char *table, const char *name,
+		const char *type, uint32_t hook, int32_t prio, const char *dev)
 {
 	struct nlattr *nest;
 
@@ -199,33 +195,7 @@ void rule_chain_open(struct nat_batch *b, const char *table,
 		expr_put_str(b, NFTA_HOOK_DEV, dev);
 	expr_nest_end(b, nest);
 	expr_put_str(b, NFTA_CHAIN_TYPE, type);
-}
-
-/* rule_chain_open(), and nothing more */
-void rule_chain(struct nat_batch *b, const char *table, const char *name,
-		const char *type, uint32_t hook, int32_t prio, const char *dev)
-{
-	rule_chain_open(b, table, name, type, hook, prio, dev);
 	expr_msg_end(b);
-}
-
-/**
- * rule_put_comment() - a comment `nft list ruleset` shows, as attribute
- *			@type (NFTA_RULE_USERDATA, NFTA_CHAIN_USERDATA)
- * @b:		batch
- * @type:	the userdata attribute
- * @comment:	the comment
- */
-void rule_put_comment(struct nat_batch *b, uint16_t type,
-		      const struct text *comment)
-{
-	uint8_t udata[NFT_USERDATA_MAXLEN];
-
-	/* libnftnl's NFTNL_UDATA_{RULE,CHAIN}_COMMENT TLV: type 0 */
-	udata[0] = 0;
-	udata[1] = comment->len + 1;
-	memcpy(udata + 2, comment->buf, comment->len + 1);
-	expr_put(b, type, comment->len + 3, udata);
 }
 
 /**
@@ -246,29 +216,6 @@ struct nlattr *rule_start(struct nat_batch *b, const char *table,
 }
 
 /**
- * rule_owner() - the owner a comment names: "nsrun NAME (PID)..."
- * @udata:	the userdata of an element, rule or chain
- * @len:	its bytes
- * @name:	filled with NAME
- * @pid:	filled with PID
- *
- * Return: 0, or -1 when it is not a comment in NAT_OWNER_FMT.
- */
-int rule_owner(const void *udata, size_t len, char name[64], int *pid)
-{
-	const uint8_t *u = udata;
-	char text[NFT_USERDATA_MAXLEN];
-
-	if (!u || len < 3 || len > sizeof(text) || u[0] != 0 ||
-	    u[1] + 2u > len)
-		return -1;
-	memcpy(text, u + 2, u[1]);
-	text[u[1] ? u[1] - 1 : 0] = '\0';
-	return sscanf(text, "nsrun %63[A-Za-z0-9_.-] (%d)", name, pid) == 2 ?
-	       0 : -1;
-}
-
-/**
  * rule_end() - close a rule with the comment `nft list ruleset` shows
  * @b:		batch
  * @exprs:	what rule_start() returned
@@ -277,8 +224,14 @@ int rule_owner(const void *udata, size_t len, char name[64], int *pid)
 void rule_end(struct nat_batch *b, struct nlattr *exprs,
 	      const struct text *comment)
 {
+	uint8_t udata[NFT_USERDATA_MAXLEN];
+
 	expr_nest_end(b, exprs);
-	rule_put_comment(b, NFTA_RULE_USERDATA, comment);
+	/* comment "TEXT": libnftnl's NFTNL_UDATA_RULE_COMMENT TLV */
+	udata[0] = 0;
+	udata[1] = comment->len + 1;
+	memcpy(udata + 2, comment->buf, comment->len + 1);
+	expr_put(b, NFTA_RULE_USERDATA, comment->len + 3, udata);
 	expr_msg_end(b);
 }
 

@@ -48,14 +48,8 @@ void rule_match_host(struct nat_batch *b, struct in_addr host, bool pre);
 
 void nat_batch_mark(struct nat_batch *b, uint16_t type);
 void rule_msg_start(struct nat_batch *b, uint16_t type, uint16_t flags);
-void rule_chain_open(struct nat_batch *b, const char *table,
-		     const char *name, const char *type, uint32_t hook,
-		     int32_t prio, const char *dev);
 void rule_chain(struct nat_batch *b, const char *table, const char *name,
 		const char *type, uint32_t hook, int32_t prio, const char *dev);
-void rule_put_comment(struct nat_batch *b, uint16_t type,
-		      const struct text *comment);
-int rule_owner(const void *udata, size_t len, char name[64], int *pid);
 struct nlattr *rule_start(struct nat_batch *b, const char *table,
 			  const char *chain);
 void rule_end(struct nat_batch *b, struct nlattr *exprs,

@@ -271,19 +271,6 @@ no_nsrun_table() {
 	! printf '%s\n' "$t" | grep -q '^nsrun-'
 }
 
-# guard_chains: the names of the chains of table netdev nsrun (the port
-# guards), one per line; none when the table does not exist.
-guard_chains() {
-	in_host nft list table netdev nsrun 2>/dev/null |
-		awk '$1 == "chain" { print $2 }'
-}
-
-# no_guard_chain: no port guard is left (chains written by hand, whose
-# names do not start with nsrv or nsc, aside).
-no_guard_chain() {
-	! guard_chains | grep -Eq '^(nsrv|nsc)'
-}
-
 # has_nsrun_table NAME: the sandbox NAME's table exists.
 has_nsrun_table() {
 	nft_tables | grep -qx "nsrun-$1"

@@ -53,21 +53,9 @@ nsc_veths() {
 	in_host ip -j link show | jq -r '.[].ifname | select(startswith("nsc"))'
 }
 
-# nothing_left: no attachment table, no nsc veth on the host, no guard
-# chain of one in netdev nsrun.
+# nothing_left: no attachment table, no nsc veth on the host.
 nothing_left() {
-	[ -z "$(cni_tables)" ] && [ -z "$(nsc_veths)" ] &&
-		! guard_chains | grep -q '^nsc'
-}
-
-# guarded VETH...: each veth has its port guard's chain, hooked on it.
-guarded() {
-	local v
-	[ $# -gt 0 ] || return 1
-	for v in "$@"; do
-		in_host nft list chain netdev nsrun "$v" 2>/dev/null |
-			grep -q "hook ingress device \"$v\"" || return 1
-	done
+	[ -z "$(cni_tables)" ] && [ -z "$(nsc_veths)" ]
 }
 
 # error_code: the code of the error object in OUT (exit 1), or "none".
@@ -100,14 +88,6 @@ test_add() {
 	add client
 	check_match "hairpin: another container -> 198.18.0.1:8080" \
 		'^web port=80 ' "$(tcp_get "$NETNS_NAME" 198.18.0.1 8080)"
-	check "both attachments' veths have their port guard chain" \
-		guarded $(nsc_veths)
-	# A sandbox's nsrun becomes the keeper when none runs, and sweeps
-	# the guard chains of dead sandboxes: an attachment's is not one.
-	run_nsrun -- true
-	check_eq "a sandbox run beside the attachments exits 0" 0 "$RC"
-	check "... and its keeper's sweep leaves their port guards" \
-		guarded $(nsc_veths)
 	runtime CHECK "$NET" web /run/netns/nsrt-c-$NSRT_TAG-web eth0
 	check_eq "CHECK passes, prints nothing" "0 ." "$RC ${OUT:-.}" ||
 		diag "$OUT"

@@ -59,8 +59,6 @@ test_exit() {
 	wait_exit "$SPAWNED" 5
 	check_eq "command exited: nsrun exits 0" 0 "$RC"
 	check "command exited: no nsrun- table" no_nsrun_table
-	check "command exited: no port guard chain in netdev nsrun" \
-		no_guard_chain
 	check "command exited: host veth gone within 2 s" \
 		wait_until 2 no_host_veth
 	relaunch crash-exit "the command exited"
@@ -83,13 +81,9 @@ test_command_killed() {
 }
 
 # nsrun itself is SIGKILLed: the kernel removes its table, and the command
-# goes with it (nsrun asks for PDEATHSIG). Its guard chain, which has no
-# owner, goes with its veth before Linux 6.14; from 6.14 the next launch
-# sweeps it, and leaves a chain written by hand alone.
+# goes with it (nsrun asks for PDEATHSIG).
 test_nsrun_killed() {
 	local pid
-	in_host nft add table netdev nsrun
-	in_host nft add chain netdev nsrun handmade '{ comment "mine"; }'
 	start crash-nsrun old socat TCP-LISTEN:80,reuseaddr,fork \
 		SYSTEM:'echo old port=80' || return
 	pid=$(cmd_pid "$SPAWNED")
@@ -104,11 +98,6 @@ test_nsrun_killed() {
 	check "nsrun SIGKILLed: host veth gone within 2 s" \
 		wait_until 2 no_host_veth
 	relaunch crash-nsrun "nsrun was SIGKILLed"
-	check "after nsrun was SIGKILLed: the next launches left no port guard chain (the dead one's swept)" \
-		no_guard_chain
-	check_eq "a chain written by hand in netdev nsrun is never touched" \
-		handmade "$(guard_chains | grep -x handmade)"
-	in_host nft delete chain netdev nsrun handmade
 }
 
 # -u changes the uid, which clears the parent-death signal: nsrun sets
@@ -155,9 +144,9 @@ test_daemon_gone() {
 }
 
 # With --pid host a daemon the command started outlives a SIGKILLed nsrun
-# and keeps the sandbox's netns, and so its veth, still behind its port
-# guard (a chain without an owner). The next launch on the bridge deletes
-# that veth, then the chain.
+# and keeps the sandbox's netns, and so its veth, without the port guard
+# that went with the tables. The next launch on the bridge deletes that
+# veth.
 test_daemon_left() {
 	local daemon veth out
 	rm -f "$T/daemon.pid"
@@ -177,55 +166,15 @@ test_daemon_left() {
 	sleep 0.5
 	check "--pid host, nsrun SIGKILLed: its daemon lives on and keeps $veth" \
 		test -e "/proc/$daemon" -a -n "$(host_veths)"
-	check_match "--pid host, nsrun SIGKILLed: $veth keeps its port guard" \
-		"hook ingress device \"$veth\"" \
-		"$(in_host nft list chain netdev nsrun "$veth" 2>&1)"
 	run_nsrun -- true
 	check_eq "next launch exits 0" 0 "$RC"
 	check_match "next launch warns that it removed $veth" \
 		"nsrun: warning: removed $veth, left on nsrun0 by a sandbox whose nsrun was killed" "$ERR"
 	check "next launch: host veth $veth gone within 2 s" \
 		wait_until 2 no_host_veth
-	check "next launch: the guard chain of $veth is gone too" no_guard_chain
 	out=$(nsenter -t "$daemon" -n ip -br link 2>&1)
 	check_no_match "the daemon's namespace has no eth0 left" "^eth0" "$out"
 	kill -KILL "$daemon"
-}
-
-# From Linux 6.16 a netdev chain keeps its hook by name when its device
-# goes: the guard chain of a SIGKILLed nsrun stays until swept (from 6.14),
-# and hooks a new veth of the same name (its pid reused) at once. The new sandbox's
-# launch replaces that chain, rather than failing or having its traffic
-# dropped by it. The stale chain here is made by hand, with a drop policy,
-# under the name the launch's veth will have (nsrun's pid: sh execs it).
-test_stale_chain() {
-	local chain
-	in_host nft add table netdev nsrun
-	if ! in_host nft add chain netdev nsrun nsrvprobe \
-		'{ type filter hook ingress device nsrvprobe priority 0; }' 2>/dev/null; then
-		skip "stale guard chain" "this kernel hooks no chain on a device that does not exist (before 6.16): nothing stays to be replaced"
-		return
-	fi
-	in_host nft delete chain netdev nsrun nsrvprobe
-	spawn_host "$T/stale.out" sh -c 'nft add chain netdev nsrun nsrv$$ \
-		"{ type filter hook ingress device nsrv$$ priority 0; policy drop; comment \"nsrun ghost (1): port guard\"; }" &&
-		exec "$@"' sh "$NSRUN" --name stale --ip "$IP" -p "$PORT:80" \
-		-- "$T/srv.sh" stale tcp:80
-	if ! wait_until 10 tcp_answers "$HOST_NS" "$IP" 80 "^stale "; then
-		fail "stale guard chain: the sandbox answers on $IP:80"
-		diag "$(cat "$T/stale.out.err")"
-	else
-		ok "stale guard chain: the sandbox answers on $IP:80"
-	fi
-	chain=$(in_host nft list chain netdev nsrun "nsrv$SPAWNED" 2>&1)
-	check_match "stale guard chain: nsrv$SPAWNED's chain is the new sandbox's" \
-		'comment "nsrun stale \([0-9]+\): port guard"' "$chain"
-	check_no_match "stale guard chain: its drop policy is gone" \
-		"policy drop" "$chain"
-	kill -TERM "$SPAWNED"
-	wait_exit "$SPAWNED" 5
-	check "stale guard chain: none is left once the sandbox ends" \
-		no_guard_chain
 }
 
 # A connection the command closed while its peer had gone silent: the
@@ -264,7 +213,6 @@ test_exit
 test_command_killed
 test_orphan_socket
 test_nsrun_killed
-test_stale_chain
 test_nsrun_killed_user
 test_daemon_gone
 test_daemon_left

@@ -37,7 +37,7 @@ static struct nat_port6 ports6[2];
 static struct nat_sandbox sample(void)
 {
 	struct nat_sandbox sb = {
-		.table = "nsrun-web", .addr_table = "nsrun-10.88.0.2",
+		.table = "nsrun-web", .guard = "nsrun-10.88.0.2",
 		.name = "web", .pid = 42, .bridge = "nsrun0", .port = "nsrv4242",
 		.prefix = 16, .net = 1, .mac = mac, .has_ipv6 = 1,
 		.ports6 = ports6, .nports6 = 2,
@@ -278,7 +278,7 @@ static void test_guard6(void)
 	sb.nports = 0;
 	len = nat_build_batch(buf, sizeof(buf), &sb, 1);
 	b = split(buf, len);
-	n = rules_in(&b, "nsrv4242", r, 16);
+	n = rules_in(&b, "port-guard", r, 16);
 	CHECK(len > 0 && n == 13, "port guard with IPv6: 13 rules (%d)", n);
 	for (i = 0; i < n; i++) {
 		if (NAMES(r[i], "meta cmp payload cmp cmp immediate") &&
@@ -308,7 +308,7 @@ static void test_guard6(void)
 	sb.has_ipv6 = 0;
 	len = nat_build_batch(buf, sizeof(buf), &sb, 1);
 	b = split(buf, len);
-	CHECK(rules_in(&b, "nsrv4242", r, 16) == 8,
+	CHECK(rules_in(&b, "port-guard", r, 16) == 8,
 	      "without --ipv6: the 8 rules that drop every IPv6 frame");
 }
 
