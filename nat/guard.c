@@ -10,6 +10,8 @@
  *				   priority 0;
  *			ether saddr != 02:6e:0a:58:00:02 drop
  *			arp saddr ether != 02:6e:0a:58:00:02 drop
+ *			ether daddr & ff:ff:ff:ff:ff:f0 ==
+ *				01:80:c2:00:00:00 drop
  *			meta protocol ip6 drop
  *			meta protocol ip ip saddr != 10.88.0.2 drop
  *			meta protocol arp arp saddr ip != 10.88.0.2 drop
@@ -72,6 +74,31 @@ static void add_mac_rule(struct nat_batch *b, const struct nat_sandbox *sb,
 		match_protocol(b, ETH_P_ARP);
 	expr_payload(b, base, offset, ETH_ALEN, NFT_REG_1);
 	expr_cmp(b, NFT_CMP_NEQ, NFT_REG_1, sb->mac, ETH_ALEN);
+	expr_verdict(b, NF_DROP);
+	rule_end(b, exprs, &t);
+}
+
+/* ether daddr 01:80:c2:00:00:0X drop: the bridge group addresses (STP,
+ * pause, 802.1X, LLDP, ...). The bridge does not forward most of them but
+ * hands them to the port's own stack, so IPv4 sent to one would enter the
+ * host on the port rather than on the bridge, past host rules written for
+ * the bridge; and a sandbox has no bridge or link to manage.
+ */
+static void add_group_rule(struct nat_batch *b, const struct nat_sandbox *sb)
+{
+	static const uint8_t mask[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff,
+						0xf0 };
+	static const uint8_t group[ETH_ALEN] = { 0x01, 0x80, 0xc2 };
+	static const uint8_t zero[ETH_ALEN];
+	struct text t = { .len = 0 };
+	struct nlattr *exprs;
+
+	rule_say(&t, "nsrun %s: drop frames from %s to bridge group addresses",
+		 sb->name, sb->port);
+	exprs = rule_start(b, sb->guard, CHAIN_PORT);
+	expr_payload(b, NFT_PAYLOAD_LL_HEADER, 0, ETH_ALEN, NFT_REG_1);
+	expr_bitwise(b, NFT_REG_1, mask, zero, ETH_ALEN);
+	expr_cmp(b, NFT_CMP_EQ, NFT_REG_1, group, ETH_ALEN);
 	expr_verdict(b, NF_DROP);
 	rule_end(b, exprs, &t);
 }
@@ -142,9 +169,10 @@ static void add_addr_rules(struct nat_batch *b, const struct nat_sandbox *sb)
  *
  * What the sandbox sends is checked as it enters the host. The sandbox
  * holds CAP_NET_RAW and could forge anything, so every frame must carry
- * its MAC, IPv4 and ARP its own address, and IPv6 nothing at all unless
- * it has IPv6 (then guard6.c's rules check it). It may not act as a DHCP server or send ICMP
- * redirects. And nothing it sends may be addressed to 127.0.0.0/8:
+ * its MAC and none a bridge group address as its destination, IPv4 and
+ * ARP its own address, and IPv6 nothing at all unless it has IPv6 (then
+ * guard6.c's rules check it). It may not act as a DHCP server or send
+ * ICMP redirects. And nothing it sends may be addressed to 127.0.0.0/8:
  * route_localnet on the bridge (for publishing on 127.0.0.1) would
  * otherwise open the host's loopback services to it.
  */
@@ -163,6 +191,7 @@ void nat_guard_add(struct nat_batch *b, const struct nat_sandbox *sb)
 	/* ether saddr != MAC drop; arp saddr ether != MAC drop */
 	add_mac_rule(b, sb, NFT_PAYLOAD_LL_HEADER, ETH_ALEN, "frames");
 	add_mac_rule(b, sb, NFT_PAYLOAD_NETWORK_HEADER, ARP_SHA, "arp");
+	add_group_rule(b, sb);
 	if (sb->has_ipv6)
 		nat_guard6_add(b, sb);
 	else

@@ -39,7 +39,9 @@
 /* Longest table name accepted; it is repeated in every message. */
 #define NAT_TABLE_MAX 127
 
-/* The record, the guard's table, chain and nine rules: under 4 KiB. */
+/* The record, the guard's table, its chain and rules (fifteen with
+ * IPv6): test_nat.c's worst case, the longest names, fits.
+ */
 #define NAT_BATCH_SIZE (8 * 1024)
 
 static int check_port(const struct nat_port *p)

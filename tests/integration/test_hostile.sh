@@ -46,17 +46,18 @@ elif kind == "udp6":
 elif kind == "mac":
     src_mac = bytes.fromhex(sys.argv[3].replace(":", ""))
     body, etype = b"steal" * 10, 0x88b5
-elif kind == "lo4":
+elif kind in ("lo4", "udp4"):
     import fcntl
     ifr = fcntl.ioctl(socket.socket(), 0x8915, struct.pack("256s", iface.encode()))
     src = ifr[20:24]
-    udp = struct.pack("!HHHH", 5555, int(sys.argv[4]), 8 + 7, 0) + b"escaped"
+    to = "127.0.0.1" if kind == "lo4" else sys.argv[4]
+    udp = struct.pack("!HHHH", 5555, int(sys.argv[-1]), 8 + 7, 0) + b"escaped"
     hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
-                      src, socket.inet_aton("127.0.0.1"))
+                      src, socket.inet_aton(to))
     hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
     body, etype = hdr + udp, 0x0800
 dst = b"\x33\x33\x00\x00\x00\x01" if etype == 0x86dd else b"\xff" * 6
-if kind == "lo4":
+if kind in ("lo4", "udp4"):
     dst = bytes.fromhex(sys.argv[3].replace(":", ""))
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind((iface, 0))
@@ -176,6 +177,29 @@ test_daemon_cannot_escape() {
 		"" "$(pgrep -f "frame.py eth0 lo4")"
 }
 
+# A frame to a bridge group address (01:80:c2:00:00:0X: STP, LLDP, 802.1X)
+# is not forwarded by the bridge but handed to the receiving port's own
+# stack: IPv4 in it enters the host on nsrvPID, not on nsrun0, past any
+# host rule written for nsrun0. The guard drops such frames. The same
+# datagram to the gateway's MAC shows the listener would have seen it.
+test_bridge_group_address() {
+	local gw
+	spawn_host "$T/grp.out" python3 "$T/udp_count.py" 7402 "$T/grp.count"
+	spawn_host "$T/uni.out" python3 "$T/udp_count.py" 7403 "$T/uni.count"
+	sleep 0.3
+	gw=$(in_host cat /sys/class/net/nsrun0/address)
+	run_nsrun -- sh -c "
+		python3 $T/frame.py eth0 udp4 $gw 10.88.0.1 7403 &&
+		python3 $T/frame.py eth0 udp4 01:80:c2:00:00:0e 10.88.0.1 7402 &&
+		python3 $T/frame.py eth0 udp4 01:80:c2:00:00:00 10.88.0.1 7402"
+	check_eq "the command sends its frames: exit 0" 0 "$RC" || diag "$ERR"
+	sleep 0.5
+	check "a datagram to the gateway's MAC reaches the host's socket" \
+		test -e "$T/uni.count"
+	check "one to a bridge group address (LLDP, STP) reaches nothing" \
+		test ! -e "$T/grp.count"
+}
+
 # lladdr_of NAME: the MAC of the sandbox NAME's eth0.
 lladdr_of() {
 	in_host "$NSRUN" exec "$1" cat /sys/class/net/eth0/address
@@ -271,5 +295,6 @@ test_capabilities
 test_host_out_of_reach
 test_pid_namespace
 test_daemon_cannot_escape
+test_bridge_group_address
 test_ipv6_and_mac
 test_no_direct_access

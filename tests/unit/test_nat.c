@@ -83,7 +83,7 @@ static void check_framing(const struct batch *b)
 			break;
 	CHECK(i == b->n, "sequence numbers %d.. consecutive, all requests",
 	      FIRST_SEQ);
-	/* The ip table, then the netdev table's ten messages. */
+	/* The ip table, then the netdev table's eleven messages. */
 	nfg = mnl_nlmsg_get_payload(b->msg[1]);
 	CHECK(nfg->nfgen_family == NFPROTO_IPV4 && !nfg->res_id,
 	      "the record's table is family ip");
@@ -93,7 +93,7 @@ static void check_framing(const struct batch *b)
 		if (nfg->nfgen_family != NFPROTO_NETDEV || nfg->res_id)
 			break;
 	}
-	CHECK(i == b->n - 1, "the last ten are family netdev");
+	CHECK(i == b->n - 1, "the last eleven are family netdev");
 }
 
 static void check_table(const struct batch *b)
@@ -163,8 +163,8 @@ static void check_comments(const struct batch *b)
 		else
 			printf("# bad comment in %s\n", r.chain);
 	}
-	CHECK(n == 8 && ok == n,
-	      "8 rules, each with a comment \"nsrun web:\"");
+	CHECK(n == 9 && ok == n,
+	      "9 rules, each with a comment \"nsrun web:\"");
 }
 
 /* The port guard: the MAC of every frame and of ARP, no IPv6, then IPv4
@@ -192,13 +192,14 @@ static void check_port_guard(const struct batch *b)
 	static const uint8_t addr[4] = { 10, 88, 0, 2 };
 	static const uint16_t types[2] = { 0x0800, 0x0806 };
 	static const uint32_t offsets[2] = { 12, 14 };
+	static const uint8_t group[6] = { 0x01, 0x80, 0xc2, 0, 0, 0 };
 	uint16_t type, ip6 = htons(0x86dd), bootps = htons(67);
-	struct rule r[8];
+	struct rule r[9];
 	int i, n, ok = 0;
 
-	n = rules_in(b, "port-guard", r, 8);
-	CHECK(n == 8, "port guard: 8 rules (%d)", n);
-	if (n != 8)
+	n = rules_in(b, "port-guard", r, 9);
+	CHECK(n == 9, "port guard: 9 rules (%d)", n);
+	if (n != 9)
 		return;
 	CHECK(NAMES(r[0], "payload cmp immediate") &&
 	      be32(r[0].data[0].tb[NFTA_PAYLOAD_BASE]) == NFT_PAYLOAD_LL_HEADER &&
@@ -210,24 +211,30 @@ static void check_port_guard(const struct batch *b)
 	      be32(r[1].data[2].tb[NFTA_PAYLOAD_OFFSET]) == 8 &&
 	      value_is(r[1].data[3].tb[NFTA_CMP_DATA], mac, 6),
 	      "port guard: arp saddr ether != MAC drop");
-	CHECK(NAMES(r[2], "meta cmp immediate") &&
-	      value_is(r[2].data[1].tb[NFTA_CMP_DATA], &ip6, 2),
+	CHECK(NAMES(r[2], "payload bitwise cmp immediate") &&
+	      be32(r[2].data[0].tb[NFTA_PAYLOAD_BASE]) == NFT_PAYLOAD_LL_HEADER &&
+	      be32(r[2].data[0].tb[NFTA_PAYLOAD_OFFSET]) == 0 &&
+	      be32(r[2].data[2].tb[NFTA_CMP_OP]) == NFT_CMP_EQ &&
+	      value_is(r[2].data[2].tb[NFTA_CMP_DATA], group, 6),
+	      "port guard: ether daddr 01:80:c2:00:00:0X drop");
+	CHECK(NAMES(r[3], "meta cmp immediate") &&
+	      value_is(r[3].data[1].tb[NFTA_CMP_DATA], &ip6, 2),
 	      "port guard: meta protocol ip6 drop");
 	for (i = 0; i < 2; i++) {
 		type = htons(types[i]);
-		ok += NAMES(r[3 + i], "meta cmp payload cmp immediate") &&
-		      value_is(r[3 + i].data[1].tb[NFTA_CMP_DATA], &type, 2) &&
-		      be32(r[3 + i].data[2].tb[NFTA_PAYLOAD_OFFSET]) ==
+		ok += NAMES(r[4 + i], "meta cmp payload cmp immediate") &&
+		      value_is(r[4 + i].data[1].tb[NFTA_CMP_DATA], &type, 2) &&
+		      be32(r[4 + i].data[2].tb[NFTA_PAYLOAD_OFFSET]) ==
 			      offsets[i] &&
-		      be32(r[3 + i].data[3].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
-		      value_is(r[3 + i].data[3].tb[NFTA_CMP_DATA], addr, 4);
+		      be32(r[4 + i].data[3].tb[NFTA_CMP_OP]) == NFT_CMP_NEQ &&
+		      value_is(r[4 + i].data[3].tb[NFTA_CMP_DATA], addr, 4);
 	}
 	CHECK(ok == 2, "port guard: ip and arp not from 10.88.0.2 dropped");
-	CHECK(NAMES(r[6], "meta cmp meta cmp payload cmp immediate") &&
-	      value_is(r[6].data[5].tb[NFTA_CMP_DATA], &bootps, 2),
-	      "port guard: udp sport 67 drop");
 	CHECK(NAMES(r[7], "meta cmp meta cmp payload cmp immediate") &&
-	      value_is(r[7].data[5].tb[NFTA_CMP_DATA], "\x05", 1),
+	      value_is(r[7].data[5].tb[NFTA_CMP_DATA], &bootps, 2),
+	      "port guard: udp sport 67 drop");
+	CHECK(NAMES(r[8], "meta cmp meta cmp payload cmp immediate") &&
+	      value_is(r[8].data[5].tb[NFTA_CMP_DATA], "\x05", 1),
 	      "port guard: icmp type redirect drop");
 }
 
@@ -241,7 +248,7 @@ static void test_sample(void)
 	if (len <= 0)
 		return;
 	b = split(buf, len);
-	CHECK(b.n == 13, "13 messages (%d)", b.n);
+	CHECK(b.n == 14, "14 messages (%d)", b.n);
 	check_framing(&b);
 	check_table(&b);
 	check_guard_table(&b);
@@ -264,7 +271,7 @@ static void test_no_owner(void)
 	if (len <= 0)
 		return;
 	b = split(buf, len);
-	CHECK(b.n == 13, "no_owner: the same 13 messages (%d)", b.n);
+	CHECK(b.n == 14, "no_owner: the same 14 messages (%d)", b.n);
 	for (i = 0; i < b.n; i++) {
 		if (!is_nft(b.msg[i], NFT_MSG_NEWTABLE))
 			continue;
