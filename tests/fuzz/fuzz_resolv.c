@@ -196,8 +196,12 @@ static void check_seen(const struct seen *s, const char *who,
 
 static void check_resolv(const struct resolv_in *in, size_t size)
 {
-	size_t big = strlen(in->host) +
-		     (in->upstream ? strlen(in->upstream) : 0) + 512;
+	/* Each nameserver is written in canonical form, which may be
+	 * longer than the host's ("nameserver 1" becomes "nameserver
+	 * 0.0.0.1", half as long again): twice the input and the header.
+	 */
+	size_t big = 2 * (strlen(in->host) +
+			  (in->upstream ? strlen(in->upstream) : 0)) + 512;
 	char *full = malloc(big), *out = malloc(size ? size : 1);
 	struct seen glibc, musl;
 	int n, nfull, dropped = -1;
