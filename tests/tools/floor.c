@@ -77,6 +77,18 @@ static void child(const struct spec *sp, int up_fd, int go_fd)
 }
 
 /* One sandbox, start to end; 0 or a line on stderr and -1. */
+/* The host end on the bridge: hairpin on, then up. */
+static int host_end_up(struct nl_sock *rt, const char *name)
+{
+	int ifindex = (int)if_nametoindex(name);
+	int err;
+
+	if (!ifindex)
+		return -errno;
+	err = link_set_port(rt, ifindex);
+	return err ? err : link_set_up(rt, ifindex);
+}
+
 static int one(struct nl_sock *rt, const struct spec *sp, int i)
 {
 	int up[2], go[2], status, err;
@@ -96,8 +108,12 @@ static int one(struct nl_sock *rt, const struct spec *sp, int i)
 	err = read(up[0], &c, 1) == 1 ? 0 : -EPIPE;
 	if (!err)
 		err = link_add_veth(rt, name, sp->bridge, "eth0", pid, 0);
+	/* Up, as nsrun's port is: a port left down is never enabled, and
+	 * the floor would miss the bridge's walks over its ports when the
+	 * carrier comes and goes.
+	 */
 	if (!err)
-		err = link_set_port(rt, (int)if_nametoindex(name));
+		err = host_end_up(rt, name);
 	if (!err && write(go[1], "G", 1) != 1)
 		err = -EPIPE;
 	close(up[0]);
