@@ -418,8 +418,10 @@ void launch_teardown(struct host *h)
 	/* Before the port guard goes: a packet still queued in the
 	 * sandbox (say, behind an ARP retry) must not get out unguarded.
 	 */
-	if (h->port_index)
+	if (h->port_index) {
 		link_set_down(&h->rt, h->port_index);
+		step("set %s down", h->port);
+	}
 	/* First, so no new connection is steered to a sandbox that ends;
 	 * another nsrun takes the keeper's role at its next tick.
 	 */
@@ -427,11 +429,13 @@ void launch_teardown(struct host *h)
 	if (h->published)
 		nat_unpublish(&h->nft, &h->sb);
 	launch6_unpublish(h);
+	step("unpublished");
 	if (h->fw_compat)
 		firewall_compat_exit(&h->nft, h->br.name, h->table,
 				     h->net ? h->guard : NULL);
 	else
 		nat_delete(&h->nft, h->table, h->net ? h->guard : NULL);
+	step("deleted tables");
 	hostports_release(&h->ports);
 	leftovers_detach(h->net_fd, h->pid_host, &h->netns);
 }
