@@ -36,15 +36,15 @@ PARSE_SRCS := parse.c parse6.c record.c etc.c capset.c
 NAT_SRCS   := nat/nat.c nat/shared.c nat/ports.c nat/keep.c nat/guard.c \
 	      nat/rule.c nat/expr.c nat/guard6.c nat/shared6.c nat/ports6.c \
 	      nat/cursor.c
-LIB_SRCS   := nl.c netsetup/link.c netsetup/netconf.c netsetup/veth.c \
-	      netsetup/addr.c netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
+LIB_SRCS   := nl.c netsetup/link.c netsetup/linkinfo.c netsetup/netconf.c \
+	      netsetup/veth.c netsetup/addr.c netsetup/sysctl.c netsetup/arp.c netsetup/mac.c \
 	      $(NAT_SRCS) nat/list.c nat/fwcompat.c nat/fwparse.c \
 	      nat/ct.c
 # The JSON reader and writer of the CNI plugin.
 JSON_SRCS  := json_string.c json_parse.c json_get.c json_write.c
 CNI_SRCS   := cni.c cni_conf.c cni_err.c cni_attach.c cni_sweep.c cni_netns.c
-APP_SRCS   := nsrun.c options.c launch.c launch_renew.c bridge.c hostports.c \
-	      sandboxes.c addrs.c \
+APP_SRCS   := nsrun.c options.c launch.c launch_renew.c launch_end.c bridge.c \
+	      hostports.c sandboxes.c addrs.c \
 	      firewall.c leftovers.c child.c init.c process.c ps.c log.c lan.c \
 	      lanopts.c keeper.c $(CNI_SRCS)
 # macvlan and ipvlan links, the --net parser and the LAN guard, for
@@ -71,9 +71,9 @@ UNIT_SRCS_parse    := parse.c parse6.c
 UNIT_SRCS_parse6   := parse.c parse6.c
 UNIT_SRCS_record   := record.c parse.c
 UNIT_SRCS_etc      := etc.c
-UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/netconf.c \
-		      netsetup/veth.c netsetup/addr.c netsetup/sysctl.c \
-		      netsetup/arp.c netsetup/mac.c
+UNIT_SRCS_netsetup := nl.c netsetup/link.c netsetup/linkinfo.c \
+		      netsetup/netconf.c netsetup/veth.c netsetup/addr.c \
+		      netsetup/sysctl.c netsetup/arp.c netsetup/mac.c
 UNIT_SRCS_nat      := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_shared   := nl.c $(NAT_SRCS) nat/list.c
 UNIT_SRCS_shared6  := nl.c $(NAT_SRCS) nat/list.c
@@ -247,7 +247,7 @@ $(foreach t,$(UNIT_TARGETS),$(eval $(call unit_build,$(t))))
 # Not part of the suite: tests/tools/mv-check.sh drives it, as root, in
 # throwaway namespaces.
 $(B)/tools/mvprobe: tests/tools/mvprobe.c nl.c netsetup/link.c \
-		netsetup/veth.c netsetup/macvlan.c netspec.c parse.c $(UNIT_DEPS)
+		netsetup/linkinfo.c netsetup/veth.c netsetup/macvlan.c netspec.c parse.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 
@@ -261,8 +261,8 @@ $(B)/tools/v6probe: tests/tools/v6probe.c nl.c netsetup/addr6.c \
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 
 # bench/scale.sh's reference: the kernel's share of a launch.
-$(B)/tools/floor: tests/tools/floor.c nl.c netsetup/link.c netsetup/veth.c \
-		netsetup/addr.c $(UNIT_DEPS)
+$(B)/tools/floor: tests/tools/floor.c nl.c netsetup/link.c \
+		netsetup/linkinfo.c netsetup/veth.c netsetup/addr.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(MNL_LIBS)
 

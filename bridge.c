@@ -181,10 +181,12 @@ static void no_ipv6(struct nl_sock *rt, int ifindex, const char *port)
  *			 port (hairpin on, IPv6 off, up), or exit 125
  * @rt:		rtnetlink socket of the host
  * @name:	the host end, already enslaved to the bridge, down
+ * @peer_index:	set to the index of its peer in the peer's namespace,
+ *		when not NULL
  *
  * Return: its ifindex.
  */
-int bridge_port_setup(struct nl_sock *rt, const char *name)
+int bridge_port_setup(struct nl_sock *rt, const char *name, int *peer_index)
 {
 	struct link_info li;
 	int err;
@@ -192,6 +194,8 @@ int bridge_port_setup(struct nl_sock *rt, const char *name)
 	err = link_get(rt, name, &li);
 	if (err)
 		die_nl(rt, err, "reading veth %s", name);
+	if (peer_index)
+		*peer_index = li.link;
 	/* br_netfilter sends a DNATed frame back out of the port it came in
 	 * by: without hairpin a sandbox cannot reach its own published port.
 	 */

@@ -61,7 +61,7 @@ struct bridge_want {
 
 void bridge_setup(struct nl_sock *rt, const struct bridge_want *want,
 		  struct bridge *br);
-int bridge_port_setup(struct nl_sock *rt, const char *name);
+int bridge_port_setup(struct nl_sock *rt, const char *name, int *peer_index);
 void bridge6_setup(struct nl_sock *rt, const struct bridge_want *want,
 		   struct bridge *br);
 

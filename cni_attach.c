@@ -206,7 +206,7 @@ static void create_veth(struct host_side *h, const struct cni_attach *a,
 	if (err)
 		die_nl(&h->rt, err, "creating veth %s", h->veth);
 	crash_point("cni-veth");
-	bridge_port_setup(&h->rt, h->veth);
+	bridge_port_setup(&h->rt, h->veth, NULL);
 }
 
 /* Under the lock: the sweep, the address, the veth and the tables. */

@@ -2,7 +2,8 @@
 /* cni_netns.c - the container's side of a CNI attachment.
  *
  * The plugin talks to the container's namespace through an rtnetlink
- * socket opened inside it: setns() there, socket(), setns() back. A
+ * socket opened inside it (nl_open_in(): setns() there, socket(), setns()
+ * back). A
  * netlink socket acts in the namespace it was created in for its whole
  * life, so nothing else of the plugin runs in the container's namespace,
  * and no process is left there.
@@ -58,11 +59,7 @@ static void open_inside(int nsfd, struct nl_sock *s)
 
 	if (self < 0)
 		die_err(-errno, "opening /proc/self/ns/net");
-	if (setns(nsfd, CLONE_NEWNET))
-		die_err(-errno, "entering the container's network namespace");
-	err = nl_open(s, NETLINK_ROUTE);
-	if (setns(self, CLONE_NEWNET))
-		die_err(-errno, "returning to the host's network namespace");
+	err = nl_open_in(s, NETLINK_ROUTE, nsfd, self);
 	close(self);
 	if (err)
 		die_err(err, "opening rtnetlink in the container's namespace");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* launch.c - the host side of a launch, in order: sockets, bridge, host
  * ports, the child's namespaces, veth, then under the lock the address
- * and the sandbox's nftables tables; and the teardown after the command.
+ * and the sandbox's nftables tables (the teardown after the command is
+ * in launch_end.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,11 +17,9 @@
 #include "addrs.h"
 #include "cni_sweep.h"
 #include "firewall.h"
-#include "keeper.h"
 #include "lan.h"
 #include "launch.h"
 #include "launch6.h"
-#include "leftovers.h"
 #include "log.h"
 #include "nat/ct.h"
 #include "nat/nat.h"
@@ -190,7 +189,7 @@ static void create_veth(struct host *h, pid_t child)
 			    h->br.mtu);
 	if (err)
 		die_nl(&h->rt, err, "creating veth %s", name);
-	h->port_index = bridge_port_setup(&h->rt, name);
+	h->port_index = bridge_port_setup(&h->rt, name, &h->peer_index);
 	step("created veth %s in %s", name, h->br.name);
 }
 
@@ -399,43 +398,4 @@ void launch_flush_conntrack(struct host *h, const struct options *o)
 			step("deleted %d stale conntrack entries for %s", n,
 			     o->port_specs[i]);
 	}
-}
-
-/**
- * launch_teardown() - undo the host side once the command has ended
- * @h:		host side
- *
- * The kernel's teardown of what a sandbox used waits for RCU grace
- * periods: closing the nf_tables socket flushes the table destruction our
- * delete queued (~8 ms), and the last reference to the child's mount
- * namespace unmounts its tree (~2 ms). nsrun deletes its tables first and
- * frees the host ports, so no connection is ever steered to a sandbox
- * that is gone; a helper takes the last references to the rest and drops
- * them when it exits, after nsrun has exited.
- */
-void launch_teardown(struct host *h)
-{
-	/* Before the port guard goes: a packet still queued in the
-	 * sandbox (say, behind an ARP retry) must not get out unguarded.
-	 */
-	if (h->port_index) {
-		link_set_down(&h->rt, h->port_index);
-		step("set %s down", h->port);
-	}
-	/* First, so no new connection is steered to a sandbox that ends;
-	 * another nsrun takes the keeper's role at its next tick.
-	 */
-	keeper_release();
-	if (h->published)
-		nat_unpublish(&h->nft, &h->sb);
-	launch6_unpublish(h);
-	step("unpublished");
-	if (h->fw_compat)
-		firewall_compat_exit(&h->nft, h->br.name, h->table,
-				     h->net ? h->guard : NULL);
-	else
-		nat_delete(&h->nft, h->table, h->net ? h->guard : NULL);
-	step("deleted tables");
-	hostports_release(&h->ports);
-	leftovers_detach(h->net_fd, h->pid_host, &h->netns);
 }

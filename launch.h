@@ -29,6 +29,7 @@
  * @published:	@sb's elements are in the shared table
  * @port:	host end of the veth, the sandbox's port on the bridge
  * @port_index:	its ifindex, 0 until it exists
+ * @peer_index:	the ifindex of the veth's other end, eth0, in the sandbox
  * @br:		the bridge
  * @net:	the sandbox is on a bridge (not --net none)
  * @fw_compat:	launched with --fw-compat
@@ -68,6 +69,7 @@ struct host {
 	int published6;
 	char port[IFNAMSIZ];
 	int port_index;
+	int peer_index;
 	struct bridge br;
 	int net;
 	int fw_compat;

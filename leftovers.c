@@ -253,13 +253,15 @@ static int process_gone(int pid)
 	return paren && paren[1] == ' ' && paren[2] == 'Z';
 }
 
-/* A port nsrv<PID> is stale when it is up and its nsrun, process PID, is
- * provably dead: gone, or a zombie. Its nsrun was SIGKILLed, and
- * something the command started (with --pid host) still holds the
- * namespace. A launch at any stage has a live nsrun, and an nsrun that
- * ends sets its port down first: both are left alone. A pid reused by
- * another process keeps a stale port until that one ends: the sweep errs
- * on the side of leaving a port, never of cutting one off.
+/* A port nsrv<PID> is stale when it can carry frames (up, with a
+ * carrier: its peer is up too) and its nsrun, process PID, is provably
+ * dead: gone, or a zombie. Its nsrun was SIGKILLed, and something the
+ * command started (with --pid host) still holds the namespace. A launch
+ * at any stage has a live nsrun, and an nsrun that ends sets eth0 or its
+ * port down first (launch_end.c): both are left alone, the second until
+ * the kernel destroys its namespace. A pid reused by another process
+ * keeps a stale port until that one ends: the sweep errs on the side of
+ * leaving a port, never of cutting one off.
  */
 static int find_stale_port(int ifindex, const char *name, unsigned int flags,
 			   void *data)
@@ -268,7 +270,7 @@ static int find_stale_port(int ifindex, const char *name, unsigned int flags,
 	char tail;
 	int pid;
 
-	if (!(flags & IFF_UP) ||
+	if (!(flags & IFF_UP) || !(flags & IFF_LOWER_UP) ||
 	    sscanf(name, PORT_PREFIX "%d%c", &pid, &tail) != 1 || pid <= 0)
 		return 0;
 	if (!process_gone(pid))
@@ -280,8 +282,9 @@ static int find_stale_port(int ifindex, const char *name, unsigned int flags,
 }
 
 /* The dump saw the port up while its nsrun may still have been running:
- * one that exits sets its port down first, so a port still up now, after
- * its nsrun was seen gone, is one that nsrun never got to set down.
+ * one that exits sets eth0 or its port down first, so a port that still
+ * carries now, after its nsrun was seen gone, is one that nsrun never
+ * got to close.
  */
 static int still_up(struct nl_sock *rt, int pid)
 {
@@ -289,7 +292,7 @@ static int still_up(struct nl_sock *rt, int pid)
 	struct link_info li;
 
 	snprintf(name, sizeof(name), PORT_PREFIX "%d", pid);
-	return !link_get(rt, name, &li) && li.up;
+	return !link_get(rt, name, &li) && li.up && li.carrier;
 }
 
 /**

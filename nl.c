@@ -8,6 +8,7 @@
  * caller can print it next to the errno.
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -62,6 +63,33 @@ int nl_open(struct nl_sock *s, int bus)
 fail:
 	mnl_socket_close(s->mnl);
 	s->mnl = NULL;
+	return err;
+}
+
+/**
+ * nl_open_in() - open a netlink socket that acts in another network
+ *		  namespace
+ * @s:		socket to fill
+ * @bus:	NETLINK_ROUTE or NETLINK_NETFILTER
+ * @nsfd:	that namespace, open
+ * @home_fd:	the caller's own, open: the thread returns to it
+ *
+ * setns() there, nl_open(), setns() back.
+ *
+ * Return: 0 or -errno; -errno of the way back leaves the thread in @nsfd.
+ */
+int nl_open_in(struct nl_sock *s, int bus, int nsfd, int home_fd)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	if (setns(nsfd, CLONE_NEWNET))
+		return -errno;
+	err = nl_open(s, bus);
+	if (setns(home_fd, CLONE_NEWNET)) {
+		err = -errno;
+		nl_close(s);
+	}
 	return err;
 }
 

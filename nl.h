@@ -47,6 +47,7 @@ struct nl_sock {
 typedef int (*nl_msg_cb)(const struct nlmsghdr *nlh, void *data);
 
 int nl_open(struct nl_sock *s, int bus);
+int nl_open_in(struct nl_sock *s, int bus, int nsfd, int home_fd);
 void nl_close(struct nl_sock *s);
 int nl_fd(const struct nl_sock *s);
 uint32_t nl_next_seq(struct nl_sock *s);

@@ -22,7 +22,7 @@
 #   ps          median wall time of `nsrun ps` ($LAUNCHES runs)
 #   floor       the kernel's share ($LAUNCHES runs of build/tools/floor,
 #               `make tools`): new namespaces, a veth with its host end
-#               on nsrun0 (hairpin on) and its peer eth0 in them, lo and
+#               up on nsrun0 (hairpin on) and its peer eth0 in them, lo and
 #               eth0 up, an address, the default route, exec true; no
 #               nftables, mounts or sysctls. What any tool that puts a
 #               namespace on a bridge asks of the kernel.

@@ -17,7 +17,12 @@
 
 #include "../nl.h"
 
-/* --- link.c, veth.c --- */
+/* --- link.c, linkinfo.c, veth.c --- */
+
+/* linux/if.h's, which glibc's net/if.h lacks: the link has a carrier. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP	0x10000
+#endif
 
 struct nlmsghdr *link_build_bridge(void *buf, const char *name,
 				   const uint8_t *mac);
@@ -46,8 +51,12 @@ int link_set_port(struct nl_sock *s, int ifindex);
  * @ifindex:	interface index
  * @kind:	IFLA_INFO_KIND ("bridge", "veth", ...), "" when none
  * @up:		IFF_UP is set
+ * @carrier:	IFF_LOWER_UP is set: a veth end has it while both ends are up
  * @mtu:	IFLA_MTU
  * @master:	IFLA_MASTER (the bridge of a port), 0 when none
+ * @link:	IFLA_LINK: a veth's peer's index, in the peer's namespace
+ * @link_netnsid: IFLA_LINK_NETNSID: the id of that namespace when it is
+ *		another (netns_id()), -1 when none
  * @mac:	IFLA_ADDRESS when it is an Ethernet address, else zeroes
  * @route_localnet: its net.ipv4.conf.IF.route_localnet, -1 when unknown
  * @accept_ra:	its net.ipv6.conf.IF.accept_ra, -1 when unknown (no IPv6)
@@ -60,13 +69,18 @@ struct link_info {
 	unsigned int mtu;
 	char kind[16];
 	int up;
+	int carrier;
 	int master;
+	int link;
+	int link_netnsid;
 	uint8_t mac[6];
 	int route_localnet;
 	int accept_ra;
 };
 
 int link_get(struct nl_sock *s, const char *name, struct link_info *info);
+int link_get_index(struct nl_sock *s, int ifindex, struct link_info *info);
+int netns_id(struct nl_sock *s, int nsfd);
 int ipv4_forwarding(struct nl_sock *s);
 struct nlmsghdr *link_build_no_ll(void *buf, int ifindex);
 int link_set_no_ll(struct nl_sock *s, int ifindex);

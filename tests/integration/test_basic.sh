@@ -120,6 +120,30 @@ test_bridge_arp_retry() {
 		"$(in_host cat /proc/sys/net/ipv4/neigh/$hand/retrans_time_ms)"
 }
 
+# At the end the port must carry nothing more before its guard goes. With
+# a PID namespace nothing runs in the sandbox then, and nsrun sets its
+# eth0 down (found by index, read back), which spares the host a device
+# going down; with --pid host, where nsrun exec may still bring eth0 up
+# again, the host's port. -v says which.
+test_port_closed_at_end() {
+	run_nsrun -v -- true
+	check_match "at the end, with a PID namespace: the sandbox's eth0 is set down" \
+		'set eth0 down' "$ERR"
+	run_nsrun -v --pid host -- true
+	check_match "at the end, with --pid host: the host's port is set down" \
+		'set nsrv[0-9]+ down' "$ERR"
+	# The port of one that has just ended stays up until the kernel
+	# destroys its namespace: the next one, the keeper, sweeping right
+	# after its launch, must not take it for a port left by a killed
+	# nsrun.
+	capture in_host timeout -k 2 60 bash -c '
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			"$1" -p 8080:80 true || exit
+		done' _ "$NSRUN"
+	check_eq "10 launches back to back, each publishing: exit 0, nothing said" \
+		"0 " "$RC $ERR"
+}
+
 # 50 launches at once: all succeed, all get different addresses. Each
 # command holds its sandbox until all 50 have reported, so the addresses
 # are all in use at the same time (an address freed by a sandbox that has
@@ -170,4 +194,5 @@ test_gateway
 test_two_sandboxes
 test_in_turn
 test_bridge_arp_retry
+test_port_closed_at_end
 test_concurrent

@@ -424,6 +424,23 @@ EOF
 	check_no_match "after the command exits: a spoofed datagram it queued does not get out" \
 		queued-spoofed "$(cat "$up_log")"
 	settle 1
+
+	# iso-f does the same from its veth renamed x0, with another link
+	# named eth0 beside it: what nsrun closes at the end must be the
+	# veth's own end, whatever its name.
+	run_nsrun --name iso-f --ip 10.88.0.17 --cap-add NET_ADMIN -- sh -c "
+		ip link set eth0 down && ip link set eth0 name x0 &&
+		ip link add eth0 type veth peer name e1 &&
+		ip link set eth0 up && ip link set x0 up &&
+		ip addr add 10.88.0.52/16 dev x0 &&
+		ip route add default via 10.88.0.1 dev x0 &&
+		python3 $T/udp_from.py 10.88.0.52 198.18.0.2 7001 renamed-spoofed"
+	check_eq "setup: iso-f sent a datagram from 10.88.0.52 on x0 and exited 0" \
+		"0 sent renamed-spoofed" "$RC $OUT" || diag "$ERR"
+	wait_until 3 grep -q renamed-spoofed "$up_log"
+	check_no_match "after the command exits: a datagram queued on its renamed veth does not get out" \
+		renamed-spoofed "$(cat "$up_log")"
+	settle 1
 }
 
 # A process that came into a sandbox by nsrun exec is no descendant of
