@@ -353,6 +353,18 @@ d_done() {
 	[ -e "$T/d.sent" ] || no_leftover_d
 }
 
+# queued_stays NAME IP PAYLOAD SETUP CHECK SCRIPT: sandbox NAME at IP,
+# with NET_ADMIN, runs SCRIPT, which queues a datagram PAYLOAD to
+# upstream's port 7001 and exits (SETUP: that it did); CHECK: it never
+# arrives. It would within 3 s (an ARP retry comes after 1 s).
+queued_stays() {
+	run_nsrun --name "$1" --ip "$2" --cap-add NET_ADMIN -- sh -c "$6"
+	check_eq "$4" "0 sent $3" "$RC $OUT" || diag "$ERR"
+	wait_until 3 grep -q "$3" "$T/up.log"
+	check_no_match "$5" "$3" "$(cat "$T/up.log")"
+	settle 1
+}
+
 # Once a sandbox's command has exited, what it leaves in the sandbox (a
 # process it started in the background, a packet waiting for ARP) must
 # not get out of it unguarded: nsrun removes its guard and its masquerade
@@ -414,33 +426,24 @@ EOF
 	# iso-e sends from a spoofed address before the gateway's MAC is
 	# known: the guard drops the ARP request (spoofed sender), so the
 	# datagram waits in the neighbour queue while the command exits.
-	run_nsrun --name iso-e --ip 10.88.0.16 --cap-add NET_ADMIN -- sh -c "
+	queued_stays iso-e 10.88.0.16 queued-spoofed \
+		"setup: iso-e sent a datagram from 10.88.0.51 and exited 0" \
+		"after the command exits: a spoofed datagram it queued does not get out" "
 		ip addr add 10.88.0.51/16 dev eth0 &&
 		python3 $T/udp_from.py 10.88.0.51 198.18.0.2 7001 queued-spoofed"
-	check_eq "setup: iso-e sent a datagram from 10.88.0.51 and exited 0" \
-		"0 sent queued-spoofed" "$RC $OUT" || diag "$ERR"
-	# It would have arrived within 3 s (an ARP retry comes after 1 s).
-	wait_until 3 grep -q queued-spoofed "$up_log"
-	check_no_match "after the command exits: a spoofed datagram it queued does not get out" \
-		queued-spoofed "$(cat "$up_log")"
-	settle 1
 
 	# iso-f does the same from its veth renamed x0, with another link
 	# named eth0 beside it: what nsrun closes at the end must be the
 	# veth's own end, whatever its name.
-	run_nsrun --name iso-f --ip 10.88.0.17 --cap-add NET_ADMIN -- sh -c "
+	queued_stays iso-f 10.88.0.17 renamed-spoofed \
+		"setup: iso-f sent a datagram from 10.88.0.52 on x0 and exited 0" \
+		"after the command exits: a datagram queued on its renamed veth does not get out" "
 		ip link set eth0 down && ip link set eth0 name x0 &&
 		ip link add eth0 type veth peer name e1 &&
 		ip link set eth0 up && ip link set x0 up &&
 		ip addr add 10.88.0.52/16 dev x0 &&
 		ip route add default via 10.88.0.1 dev x0 &&
 		python3 $T/udp_from.py 10.88.0.52 198.18.0.2 7001 renamed-spoofed"
-	check_eq "setup: iso-f sent a datagram from 10.88.0.52 on x0 and exited 0" \
-		"0 sent renamed-spoofed" "$RC $OUT" || diag "$ERR"
-	wait_until 3 grep -q renamed-spoofed "$up_log"
-	check_no_match "after the command exits: a datagram queued on its renamed veth does not get out" \
-		renamed-spoofed "$(cat "$up_log")"
-	settle 1
 }
 
 # A process that came into a sandbox by nsrun exec is no descendant of
